@@ -1,0 +1,216 @@
+package io.scanorder.agent.transport;
+
+import io.scanorder.agent.config.AgentConfig;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * {@link Transport} over Eclipse Paho MQTT 5, the only class that imports Paho.
+ *
+ * <p>Persistent session (clean start off, session expiry from the config) so tickets queued while
+ * the device is away are delivered when it returns; last will {@code offline} retained on the
+ * status topic; {@code online} retained after every connection; automatic reconnect with 1-30 s
+ * back-off.
+ */
+public final class PahoTransport implements Transport {
+
+    public static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
+
+    private static final System.Logger LOG = System.getLogger(PahoTransport.class.getName());
+    private static final long TIMEOUT_MS = 10_000;
+
+    private final AgentConfig config;
+    private final MqttAsyncClient client;
+    private final Map<DeviceChannel, MessageHandler> handlers = new ConcurrentHashMap<>();
+
+    public PahoTransport(AgentConfig config) {
+        this.config = config;
+        try {
+            // In-memory in-flight store: the store-and-forward outbox is the agent's own job.
+            this.client =
+                    new MqttAsyncClient(
+                            config.brokerUri().toString(),
+                            config.deviceId(),
+                            new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException(
+                    "cannot create MQTT client for " + config.brokerUri() + ": " + e.getMessage(),
+                    e);
+        }
+        client.setCallback(new Callback());
+    }
+
+    private String topic(DeviceChannel channel) {
+        return channel.topic(config.storeCode(), config.deviceId());
+    }
+
+    MqttConnectionOptions options() {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(config.deviceId());
+        options.setPassword(config.brokerPassword().getBytes(StandardCharsets.UTF_8));
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(config.sessionExpiry().toSeconds());
+        options.setKeepAliveInterval(30);
+        options.setConnectionTimeout(10);
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 30);
+        MqttMessage will = new MqttMessage(OFFLINE, 1, true, null);
+        options.setWill(topic(DeviceChannel.STATUS), will);
+        return options;
+    }
+
+    @Override
+    public void connect() throws TransportException {
+        try {
+            client.connect(options()).waitForCompletion(TIMEOUT_MS);
+        } catch (MqttException e) {
+            throw new TransportException(
+                    "cannot connect device '"
+                            + config.deviceId()
+                            + "' to "
+                            + config.brokerUri()
+                            + ": "
+                            + describe(e),
+                    e);
+        }
+    }
+
+    @Override
+    public void publish(DeviceChannel channel, byte[] payload) throws TransportException {
+        if (!channel.outgoing()) {
+            throw new IllegalArgumentException(
+                    "channel " + channel.level() + " is written by the server, not the device");
+        }
+        try {
+            IMqttToken token =
+                    client.publish(topic(channel), payload, channel.qos(), channel.retained());
+            if (channel.qos() > 0) {
+                token.waitForCompletion(TIMEOUT_MS);
+            }
+        } catch (MqttException e) {
+            throw new TransportException(
+                    "cannot publish to " + topic(channel) + ": " + describe(e), e);
+        }
+    }
+
+    @Override
+    public void subscribe(DeviceChannel channel, MessageHandler handler) throws TransportException {
+        if (channel.outgoing()) {
+            throw new IllegalArgumentException(
+                    "channel " + channel.level() + " is written by the device, not the server");
+        }
+        handlers.put(channel, handler);
+        if (client.isConnected()) {
+            try {
+                IMqttToken token =
+                        client.subscribe(new MqttSubscription(topic(channel), channel.qos()));
+                token.waitForCompletion(TIMEOUT_MS);
+                int code = token.getReasonCodes()[0];
+                if (code >= 0x80) {
+                    throw new TransportException(
+                            "broker refused subscription to "
+                                    + topic(channel)
+                                    + " (reason code 0x"
+                                    + Integer.toHexString(code)
+                                    + ")");
+                }
+            } catch (MqttException e) {
+                throw new TransportException(
+                        "cannot subscribe to " + topic(channel) + ": " + describe(e), e);
+            }
+        }
+    }
+
+    @Override
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (client.isConnected()) {
+                // a clean DISCONNECT suppresses the will, so say offline ourselves
+                client.publish(topic(DeviceChannel.STATUS), OFFLINE, 1, true)
+                        .waitForCompletion(TIMEOUT_MS);
+                client.disconnect().waitForCompletion(TIMEOUT_MS);
+            }
+        } catch (MqttException e) {
+            LOG.log(Level.WARNING, "unclean disconnect from " + config.brokerUri(), e);
+        } finally {
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                LOG.log(Level.DEBUG, "closing MQTT client", e);
+            }
+        }
+    }
+
+    private static String describe(MqttException e) {
+        return e.getMessage() + " (reason code " + e.getReasonCode() + ")";
+    }
+
+    /** Paho callbacks run on Paho's thread: never wait on a token here. */
+    private final class Callback implements MqttCallback {
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            LOG.log(Level.INFO, (reconnect ? "reconnected to " : "connected to ") + serverURI);
+            try {
+                client.publish(topic(DeviceChannel.STATUS), ONLINE, 1, true);
+                for (DeviceChannel channel : handlers.keySet()) {
+                    client.subscribe(new MqttSubscription(topic(channel), channel.qos()));
+                }
+            } catch (MqttException e) {
+                LOG.log(Level.WARNING, "cannot announce online after connecting", e);
+            }
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            for (Map.Entry<DeviceChannel, MessageHandler> e : handlers.entrySet()) {
+                if (topic(e.getKey()).equals(topic)) {
+                    e.getValue().onMessage(e.getKey(), message.getPayload());
+                    return;
+                }
+            }
+            LOG.log(Level.WARNING, "message on unexpected topic " + topic);
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            LOG.log(
+                    Level.WARNING,
+                    "disconnected from "
+                            + config.brokerUri()
+                            + ": "
+                            + response.getReasonString()
+                            + " (reason code "
+                            + response.getReturnCode()
+                            + "); reconnecting");
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            LOG.log(Level.WARNING, "MQTT error: " + describe(exception));
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {}
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+    }
+}

@@ -1,0 +1,107 @@
+package io.scanorder.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.Test;
+
+class MqttBrokerIT {
+
+    private static MqttClient connect(String clientId, String user, String password)
+            throws MqttException {
+        MqttClient client =
+                new MqttClient(MqttBroker.shared().uri(), clientId, new MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(user);
+        options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        client.connect(options);
+        return client;
+    }
+
+    @Test
+    void sharedBrokerIsOneInstanceOnLoopback() {
+        assertThat(MqttBroker.shared()).isSameAs(MqttBroker.shared());
+        assertThat(MqttBroker.shared().uri())
+                .isEqualTo("tcp://127.0.0.1:" + MqttBroker.shared().port());
+    }
+
+    @Test
+    void deviceMessageRoundTripsToAServiceSubscriber() throws Exception {
+        MqttBroker broker =
+                MqttBroker.shared()
+                        .addDevice("009", "kit-printer", "dev-pw")
+                        .addServiceAccount("kit-service", "svc-pw");
+        MqttClient service = connect("kit-service-1", "kit-service", "svc-pw");
+        List<String> received = new CopyOnWriteArrayList<>();
+        service.setCallback(
+                new MqttCallback() {
+                    @Override
+                    public void messageArrived(String topic, MqttMessage message) {
+                        received.add(
+                                topic
+                                        + " "
+                                        + new String(message.getPayload(), StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void disconnected(MqttDisconnectResponse response) {}
+
+                    @Override
+                    public void mqttErrorOccurred(MqttException exception) {}
+
+                    @Override
+                    public void deliveryComplete(IMqttToken token) {}
+
+                    @Override
+                    public void connectComplete(boolean reconnect, String serverURI) {}
+
+                    @Override
+                    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+                });
+        service.subscribe(
+                new MqttSubscription[] {
+                    new MqttSubscription("$share/kit/scanorder/009/devices/+/acks", 1)
+                });
+        MqttClient device = connect("kit-printer", "kit-printer", "dev-pw");
+
+        device.publish(
+                "scanorder/009/devices/kit-printer/acks",
+                "printed T-1".getBytes(StandardCharsets.UTF_8),
+                1,
+                false);
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () ->
+                                assertThat(received)
+                                        .containsExactly(
+                                                "scanorder/009/devices/kit-printer/acks printed T-1"));
+        device.disconnect();
+        service.disconnect();
+        device.close();
+        service.close();
+        assertThat(broker.port()).isPositive();
+    }
+
+    @Test
+    void removedUserCannotConnect() {
+        MqttBroker.shared().addDevice("009", "kit-gone", "pw").removeUser("kit-gone");
+        assertThatThrownBy(() -> connect("kit-gone", "kit-gone", "pw"))
+                .isInstanceOf(MqttException.class);
+    }
+}
