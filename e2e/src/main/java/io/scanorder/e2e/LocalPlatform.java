@@ -31,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalPlatform implements AutoCloseable {
     /** The mini-program the simulator knows; local mode only, not a secret anywhere else. */
-    public static final String DEMO_APP_ID = "wx0000000000local";
+    public static final String DEMO_APP_ID = "wx5c0de00000000001";
 
     public static final String ORDER_DATABASE = "scanorder_order";
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(90);
@@ -94,8 +94,7 @@ public final class LocalPlatform implements AutoCloseable {
         order.put("quarkus.datasource.username", postgres.user());
         order.put("quarkus.datasource.password", postgres.password());
         order.put("quarkus.redis.hosts", redis.uri());
-        ServiceProcess orderService =
-                ServiceProcess.start("order", orderJar, order, serviceOutput);
+        ServiceProcess orderService = ServiceProcess.start("order", orderJar, order, serviceOutput);
         started.push(orderService);
 
         paymentHttpPort = FreePorts.loopback();
@@ -203,7 +202,8 @@ public final class LocalPlatform implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Path orderJar = Path.of(required("scanorder.order.jar"));
         Path paymentJar = Path.of(required("scanorder.payment.jar"));
-        System.out.println("ScanOrder local platform: starting (embedded defaults, throw-away data)");
+        System.out.println(
+                "ScanOrder local platform: starting (embedded defaults, throw-away data)");
         LocalPlatform platform = start(orderJar, paymentJar, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -3,6 +3,7 @@ package io.scanorder.order;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.scanorder.testkit.EmbeddedPostgres;
 import io.scanorder.testkit.EmbeddedRedis;
+import io.scanorder.testkit.FreePorts;
 import java.util.Map;
 
 /**
@@ -21,7 +22,9 @@ public class EmbeddedInfrastructure implements QuarkusTestResourceLifecycleManag
                 "quarkus.datasource.jdbc.url", pg.jdbcUrl(DATABASE),
                 "quarkus.datasource.username", pg.user(),
                 "quarkus.datasource.password", pg.password(),
-                "quarkus.redis.hosts", redis.uri());
+                "quarkus.redis.hosts", redis.uri(),
+                // A known free port, so tests can dial the separate gRPC server.
+                "quarkus.grpc.server.test-port", Integer.toString(FreePorts.loopback()));
     }
 
     @Override

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -52,11 +53,9 @@ class OrderServiceSkeletonIT {
 
     @BeforeEach
     void openChannel() {
-        // gRPC shares the HTTP port (HTTP/2 cleartext).
-        channel =
-                ManagedChannelBuilder.forAddress(root.getHost(), root.getPort())
-                        .usePlaintext()
-                        .build();
+        int grpcPort =
+                ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
+        channel = ManagedChannelBuilder.forAddress(root.getHost(), grpcPort).usePlaintext().build();
     }
 
     @AfterEach
