@@ -53,11 +53,14 @@ public final class SimHttpServer implements AutoCloseable {
                 response =
                         SimResponse.text(413, "request body exceeds " + MAX_BODY_BYTES + " bytes");
             } else {
+                String rawQuery = exchange.getRequestURI().getRawQuery();
                 SimRequest request =
                         new SimRequest(
                                 exchange.getRequestMethod(),
                                 exchange.getRequestURI().getPath(),
-                                SimRequest.parseQuery(exchange.getRequestURI().getRawQuery()),
+                                exchange.getRequestURI().getRawPath()
+                                        + (rawQuery == null ? "" : "?" + rawQuery),
+                                SimRequest.parseQuery(rawQuery),
                                 exchange.getRequestHeaders(),
                                 body);
                 response = router.dispatch(request);
