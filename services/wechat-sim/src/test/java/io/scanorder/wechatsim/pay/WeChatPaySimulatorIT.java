@@ -495,4 +495,86 @@ class WeChatPaySimulatorIT {
         assertThat(text.lines().findFirst()).hasValue(TradeBill.HEADER);
         assertThat(text).contains("`" + outTradeNo + ",").contains("`SUCCESS,").contains("`19.99,");
     }
+
+    @Test
+    void serviceProviderPrepaysAndQueriesForItsSubMerchant() {
+        pay.registerSubMerchant(MERCHANT.mchid(), "1900000901");
+        var partner =
+                new com.wechat.pay.java.service.partnerpayments.jsapi.JsapiService.Builder()
+                        .httpClient(sdk.http)
+                        .build();
+        var request = new com.wechat.pay.java.service.partnerpayments.jsapi.model.PrepayRequest();
+        String outTradeNo = newOrderNo();
+        request.setSpAppid(APPID);
+        request.setSpMchid(MERCHANT.mchid());
+        request.setSubMchid("1900000901");
+        request.setDescription("Chain store 12 - set meal");
+        request.setOutTradeNo(outTradeNo);
+        request.setNotifyUrl(receiver.url("/pay/" + outTradeNo));
+        var amount = new com.wechat.pay.java.service.partnerpayments.jsapi.model.Amount();
+        amount.setTotal(4200);
+        request.setAmount(amount);
+        var payer = new com.wechat.pay.java.service.partnerpayments.jsapi.model.Payer();
+        payer.setSpOpenid("oDiner0009");
+        request.setPayer(payer);
+
+        assertThat(partner.prepay(request).getPrepayId()).startsWith("wx");
+        pay.pay(MERCHANT.mchid(), "1900000901", outTradeNo, PayOutcome.SUCCESS);
+
+        var query =
+                new com.wechat.pay.java.service.partnerpayments.jsapi.model
+                        .QueryOrderByOutTradeNoRequest();
+        query.setSpMchid(MERCHANT.mchid());
+        query.setSubMchid("1900000901");
+        query.setOutTradeNo(outTradeNo);
+        var paid = partner.queryOrderByOutTradeNo(query);
+        assertThat(paid.getSubMchid()).isEqualTo("1900000901");
+        assertThat(paid.getPayer().getSpOpenid()).isEqualTo("oDiner0009");
+        assertThat(paid.getTradeState().name()).isEqualTo("SUCCESS");
+        request.setSubMchid("1900000999");
+        assertThatThrownBy(() -> partner.prepay(request))
+                .isInstanceOfSatisfying(
+                        ServiceException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo("INVALID_REQUEST"));
+    }
+
+    @Test
+    void controlApiPaysOrdersAndListsDeliveriesForLocalMode() throws Exception {
+        String outTradeNo = newOrderNo();
+        prepay(outTradeNo, 100);
+        HttpClient http = HttpClient.newHttpClient();
+
+        HttpResponse<String> paid =
+                http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(wechat.baseUrl() + "/__sim/pay/" + outTradeNo))
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"mchid\":\"" + MERCHANT.mchid() + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        await().until(() -> !deliveriesOf(outTradeNo).isEmpty());
+        String deliveries =
+                http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(wechat.baseUrl() + "/__sim/deliveries"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+        String platform =
+                http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(wechat.baseUrl() + "/__sim/platform"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+
+        assertThat(paid.statusCode()).isEqualTo(200);
+        assertThat(paid.body()).contains("\"state\":\"SUCCESS\"");
+        assertThat(deliveries).contains("\"subject\":\"" + outTradeNo + "\"");
+        assertThat(platform)
+                .contains(pay.platform().certificateSerial())
+                .contains(pay.platform().publicKeyId())
+                .contains("-----BEGIN CERTIFICATE-----");
+    }
 }
