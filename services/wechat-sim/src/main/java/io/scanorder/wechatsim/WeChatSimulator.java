@@ -1,6 +1,7 @@
 package io.scanorder.wechatsim;
 
 import io.scanorder.wechatsim.control.ControlApi;
+import io.scanorder.wechatsim.control.PayControlApi;
 import io.scanorder.wechatsim.http.ApiModule;
 import io.scanorder.wechatsim.http.Router;
 import io.scanorder.wechatsim.http.SimHttpServer;
@@ -12,6 +13,9 @@ import io.scanorder.wechatsim.miniprogram.MiniApp;
 import io.scanorder.wechatsim.miniprogram.MiniProgramApi;
 import io.scanorder.wechatsim.miniprogram.WxApiException;
 import io.scanorder.wechatsim.miniprogram.WxErrorCode;
+import io.scanorder.wechatsim.pay.PayApi;
+import io.scanorder.wechatsim.pay.PaySimulator;
+import io.scanorder.wechatsim.pay.PlatformApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -19,10 +23,12 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A local stand-in for WeChat's servers that the real WeChat SDKs talk to over HTTP: point the
- * SDK's API host at {@link #baseUrl()}.
+ * SDK's API host at {@link #baseUrl()}. It serves the mini-program API and WeChat Pay API v3
+ * ({@link #pay()}).
  *
  * <p>Embedded in a test:
  *
@@ -42,16 +48,19 @@ public final class WeChatSimulator implements AutoCloseable {
     private final AppRegistry apps;
     private final LoginCodes loginCodes;
     private final MiniProgramApi miniProgram;
+    private final PaySimulator pay;
 
     private WeChatSimulator(
             SimHttpServer server,
             AppRegistry apps,
             LoginCodes loginCodes,
-            MiniProgramApi miniProgram) {
+            MiniProgramApi miniProgram,
+            PaySimulator pay) {
         this.server = server;
         this.apps = apps;
         this.loginCodes = loginCodes;
         this.miniProgram = miniProgram;
+        this.pay = pay;
     }
 
     /** Starts on 127.0.0.1; port 0 picks a free port. */
@@ -64,8 +73,16 @@ public final class WeChatSimulator implements AutoCloseable {
         AppRegistry apps = new AppRegistry();
         LoginCodes loginCodes = new LoginCodes(clock);
         MiniProgramApi miniProgram = new MiniProgramApi(apps, new AccessTokens(clock), loginCodes);
-        // Pay v3 and further WeChat APIs are added to this list as modules of their own.
-        List<ApiModule> modules = List.of(miniProgram, new ControlApi(apps, loginCodes));
+        PaySimulator pay = new PaySimulator(clock);
+        AtomicReference<String> baseUrl = new AtomicReference<>();
+        // Further WeChat APIs are added to this list as modules of their own.
+        List<ApiModule> modules =
+                List.of(
+                        miniProgram,
+                        new PayApi(pay),
+                        new PlatformApi(pay, clock, baseUrl::get),
+                        new ControlApi(apps, loginCodes),
+                        new PayControlApi(pay));
 
         Router router =
                 new Router(
@@ -77,8 +94,12 @@ public final class WeChatSimulator implements AutoCloseable {
         modules.forEach(m -> m.register(router));
         try {
             SimHttpServer server = SimHttpServer.start(new InetSocketAddress(host, port), router);
-            return new WeChatSimulator(server, apps, loginCodes, miniProgram);
+            WeChatSimulator simulator =
+                    new WeChatSimulator(server, apps, loginCodes, miniProgram, pay);
+            baseUrl.set(simulator.baseUrl());
+            return simulator;
         } catch (IOException e) {
+            pay.close();
             throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
         }
     }
@@ -117,9 +138,15 @@ public final class WeChatSimulator implements AutoCloseable {
         return miniProgram.sessionKey(appId, openid);
     }
 
+    /** The WeChat Pay API v3 side: merchants, the payer, notifications, inspection. */
+    public PaySimulator pay() {
+        return pay;
+    }
+
     @Override
     public void close() {
         server.close();
+        pay.close();
     }
 
     /** Runs the simulator until the process is stopped. */

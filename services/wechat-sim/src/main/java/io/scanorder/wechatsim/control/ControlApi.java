@@ -1,7 +1,11 @@
 package io.scanorder.wechatsim.control;
 
+import static io.scanorder.wechatsim.control.ControlRequests.jsonObject;
+import static io.scanorder.wechatsim.control.ControlRequests.optionalText;
+import static io.scanorder.wechatsim.control.ControlRequests.requireMethod;
+import static io.scanorder.wechatsim.control.ControlRequests.requiredText;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scanorder.wechatsim.http.ApiModule;
 import io.scanorder.wechatsim.http.Router;
 import io.scanorder.wechatsim.http.SimRequest;
@@ -9,7 +13,6 @@ import io.scanorder.wechatsim.http.SimResponse;
 import io.scanorder.wechatsim.miniprogram.AppRegistry;
 import io.scanorder.wechatsim.miniprogram.LoginCodes;
 import io.scanorder.wechatsim.miniprogram.MiniApp;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +30,6 @@ import java.util.Optional;
 public final class ControlApi implements ApiModule {
     /** Path prefix of every control endpoint; no WeChat API lives under it. */
     public static final String PREFIX = "/__sim";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AppRegistry apps;
     private final LoginCodes codes;
@@ -83,44 +84,5 @@ public final class ControlApi implements ApiModule {
         response.put("code", code);
         response.put("expires_in", LoginCodes.VALIDITY.toSeconds());
         return SimResponse.json(200, response);
-    }
-
-    private static void requireMethod(SimRequest request, String method) {
-        if (!request.method().equals(method)) {
-            throw new ControlApiException(
-                    405, request.path() + " accepts " + method + ", not " + request.method());
-        }
-    }
-
-    private static JsonNode jsonObject(SimRequest request) {
-        try {
-            JsonNode node = JSON.readTree(request.body());
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (IOException e) {
-            // reported below together with the empty-body case
-        }
-        throw new ControlApiException(400, "request body must be a JSON object");
-    }
-
-    private static String requiredText(JsonNode body, String field) {
-        return optionalText(body, field)
-                .orElseThrow(
-                        () ->
-                                new ControlApiException(
-                                        400, "field '" + field + "' is required (a string)"));
-    }
-
-    private static Optional<String> optionalText(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return Optional.empty();
-        }
-        if (!node.isTextual()) {
-            throw new ControlApiException(
-                    400, "field '" + field + "' must be a string, got " + node.getNodeType());
-        }
-        return node.asText().isBlank() ? Optional.empty() : Optional.of(node.asText());
     }
 }

@@ -15,6 +15,7 @@ public final class Router {
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
 
     private final Map<String, SimHandler> routes = new ConcurrentHashMap<>();
+    private final Map<String, SimHandler> prefixRoutes = new ConcurrentHashMap<>();
     private final Function<SimRequest, SimResponse> notFound;
     private final Function<SimRequest, SimResponse> internalError;
 
@@ -36,8 +37,34 @@ public final class Router {
         }
     }
 
+    /**
+     * Registers a handler for every path under {@code prefix} (which should end with {@code /}),
+     * for APIs with path parameters; exact routes win, then the longest prefix.
+     */
+    public void routePrefix(String prefix, SimHandler handler) {
+        if (prefixRoutes.putIfAbsent(prefix, handler) != null) {
+            throw new IllegalStateException("prefix " + prefix + " is already routed");
+        }
+    }
+
+    private SimHandler find(String path) {
+        SimHandler exact = routes.get(path);
+        if (exact != null) {
+            return exact;
+        }
+        String best = null;
+        for (String prefix : prefixRoutes.keySet()) {
+            if (path.startsWith(prefix)
+                    && path.length() > prefix.length()
+                    && (best == null || prefix.length() > best.length())) {
+                best = prefix;
+            }
+        }
+        return best == null ? null : prefixRoutes.get(best);
+    }
+
     public SimResponse dispatch(SimRequest request) {
-        SimHandler handler = routes.get(request.path());
+        SimHandler handler = find(request.path());
         if (handler == null) {
             return notFound.apply(request);
         }

@@ -15,6 +15,7 @@ import java.util.Optional;
 public final class SimRequest {
     private final String method;
     private final String path;
+    private final String rawTarget;
     private final Map<String, String> query;
     private final Map<String, List<String>> headers;
     private final byte[] body;
@@ -25,8 +26,23 @@ public final class SimRequest {
             Map<String, String> query,
             Map<String, List<String>> headers,
             byte[] body) {
+        this(method, path, path, query, headers, body);
+    }
+
+    /**
+     * @param rawTarget the request target exactly as sent (still URL-encoded path, then {@code ?}
+     *     and the raw query if there is one): what WeChat Pay request signatures cover
+     */
+    public SimRequest(
+            String method,
+            String path,
+            String rawTarget,
+            Map<String, String> query,
+            Map<String, List<String>> headers,
+            byte[] body) {
         this.method = method;
         this.path = path;
+        this.rawTarget = rawTarget;
         this.query = Collections.unmodifiableMap(new LinkedHashMap<>(query));
         this.headers = Collections.unmodifiableMap(headers);
         this.body = body.clone();
@@ -67,6 +83,11 @@ public final class SimRequest {
         return path;
     }
 
+    /** Path and query as the client sent them, URL encoding intact. */
+    public String rawTarget() {
+        return rawTarget;
+    }
+
     public Map<String, String> query() {
         return query;
     }
@@ -89,6 +110,10 @@ public final class SimRequest {
 
     public byte[] body() {
         return body.clone();
+    }
+
+    public String bodyAsString() {
+        return new String(body, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public boolean hasBody() {
