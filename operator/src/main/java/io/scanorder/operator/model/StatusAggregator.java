@@ -46,6 +46,15 @@ public final class StatusAggregator {
         return this;
     }
 
+    /** Sets a condition computed elsewhere (type, status, reason, message are taken from it). */
+    public StatusAggregator set(Condition condition) {
+        return set(
+                condition.getType(),
+                condition.getStatus(),
+                condition.getReason(),
+                condition.getMessage());
+    }
+
     /**
      * The conditions set this round, followed by Ready: False if any is False, else Unknown if any
      * is Unknown, else True.

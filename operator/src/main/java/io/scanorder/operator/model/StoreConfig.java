@@ -35,9 +35,30 @@ public final class StoreConfig {
                 .build();
     }
 
+    /**
+     * A short digest of the store configuration. The service pods carry it as an annotation, so a
+     * configuration change rolls them (environment variables from a ConfigMap are read only at
+     * start).
+     */
+    public static String checksum(Store store) {
+        try {
+            byte[] digest =
+                    java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(
+                                    data(store.getSpec())
+                                            .toString()
+                                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
     /** Total number of tables over all areas. */
     public static int tableCount(StoreSpec spec) {
-        require(spec.getAreas(), "spec.areas");
+        if (spec.getAreas() == null) {
+            throw new IllegalArgumentException("spec.areas is required");
+        }
         return spec.getAreas().stream().mapToInt(a -> tableNumbers(a.getTables()).size()).sum();
     }
 
@@ -51,17 +72,7 @@ public final class StoreConfig {
     }
 
     static Map<String, String> data(StoreSpec spec) {
-        // The CRD schema requires these; a Store that bypassed it (or a mock API server) gets a
-        // message naming the field instead of a NullPointerException.
-        require(spec, "spec");
-        require(spec.getStoreCode(), "spec.storeCode");
-        require(spec.getAreas(), "spec.areas");
-        require(spec.getStations(), "spec.stations");
-        require(spec.getPayment(), "spec.payment");
-        require(spec.getPayment().getMode(), "spec.payment.mode");
-        for (int i = 0; i < spec.getAreas().size(); i++) {
-            require(spec.getAreas().get(i).getTables(), "spec.areas[" + i + "].tables");
-        }
+        StoreValidation.requireValid(spec);
         // Sorted keys keep the ConfigMap byte-stable, so an unchanged spec never triggers an
         // update.
         Map<String, String> data = new TreeMap<>();
@@ -92,12 +103,6 @@ public final class StoreConfig {
             data.put("order.max-amount-fen", payment.getMaxOrderAmountFen().toString());
         }
         return data;
-    }
-
-    private static void require(Object value, String path) {
-        if (value == null) {
-            throw new IllegalArgumentException(path + " is required");
-        }
     }
 
     /** "1-24" for a count, "801,802,805" for explicit numbers. */

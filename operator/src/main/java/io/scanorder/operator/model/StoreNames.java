@@ -20,6 +20,31 @@ public final class StoreNames {
         return store.getMetadata().getName() + "-config";
     }
 
+    /**
+     * The labels a Deployment selects its pods by, and a NetworkPolicy or PodDisruptionBudget the
+     * pods of one service of one store by. Only the store name and component: selectors are
+     * immutable, and the store code may be edited.
+     */
+    public static Map<String, String> selectorLabels(Store store, String component) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(COMPONENT, component);
+        labels.put(STORE, store.getMetadata().getName());
+        return labels;
+    }
+
+    /**
+     * Addresses of the store's order service, as published in the status: {@code orderGrpc} (host
+     * and port) and {@code orderHttp} (URL).
+     */
+    public static Map<String, String> endpoints(Store store) {
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("orderGrpc", StoreService.ORDER.host(store) + ":" + StoreService.GRPC_PORT);
+        endpoints.put(
+                "orderHttp",
+                "http://" + StoreService.ORDER.host(store) + ":" + StoreService.HTTP_PORT);
+        return endpoints;
+    }
+
     /** Labels on every object owned by the store; {@code component} says which part it is. */
     public static Map<String, String> labels(Store store, String component) {
         Map<String, String> labels = new LinkedHashMap<>();

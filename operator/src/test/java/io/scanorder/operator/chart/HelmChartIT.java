@@ -1,0 +1,372 @@
+package io.scanorder.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.scanorder.operator.StoreReconciler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** charts/scanorder linted and rendered by the real Helm library, its output parsed and checked. */
+class HelmChartIT {
+    static final Path CHART = Path.of("../charts/scanorder");
+    static final Path OPERATIONS = Path.of("../docs/operations.md");
+    static final Path EXAMPLE_VALUES = CHART.resolve("ci/production-values.yaml");
+
+    @Test
+    void chartPassesStrictLint() {
+        LintResult result = new Helm(CHART).lint().strict().call();
+
+        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    }
+
+    @Test
+    void defaultValuesRenderOperatorRbacAndBrokerWithoutMonitoring() {
+        List<GenericKubernetesResource> objects = render(null);
+
+        assertThat(objects)
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .containsExactlyInAnyOrder(
+                        "ServiceAccount/scanorder-operator",
+                        "ClusterRole/so-operator",
+                        "ClusterRoleBinding/so-operator",
+                        "Deployment/so-operator",
+                        "StatefulSet/so-broker",
+                        "Service/so-broker",
+                        "Service/so-broker-headless");
+
+        Deployment operator = typed(objects, "Deployment", Deployment.class).get(0);
+        Container container = operator.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo("ghcr.io/scanorder/operator:0.1.0");
+        assertThat(operator.getSpec().getTemplate().getSpec().getServiceAccountName())
+                .isEqualTo("scanorder-operator");
+        assertThat(container.getEnv())
+                .extracting(e -> e.getName() + "=" + e.getValue())
+                .containsExactly(
+                        "SCANORDER_IMAGE_REGISTRY=ghcr.io/scanorder",
+                        "SCANORDER_IMAGE_TAG=0.1.0",
+                        "SCANORDER_IMAGE_PULL_POLICY=IfNotPresent");
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+
+        ClusterRoleBinding binding =
+                typed(objects, "ClusterRoleBinding", ClusterRoleBinding.class).get(0);
+        assertThat(binding.getRoleRef().getName()).isEqualTo("so-operator");
+        assertThat(binding.getSubjects())
+                .singleElement()
+                .satisfies(
+                        s -> {
+                            assertThat(s.getName()).isEqualTo("scanorder-operator");
+                            assertThat(s.getNamespace()).isEqualTo("scanorder-system");
+                        });
+    }
+
+    @Test
+    void brokerRunsHivemqCeWithOnlyTheScanOrderExtensionAndSecretCredentials() {
+        StatefulSet broker = typed(render(EXAMPLE_VALUES), "StatefulSet", StatefulSet.class).get(0);
+        var pod = broker.getSpec().getTemplate().getSpec();
+
+        Container hivemq = pod.getContainers().get(0);
+        assertThat(hivemq.getImage()).isEqualTo("hivemq/hivemq-ce:2025.5");
+        assertThat(hivemq.getEnv())
+                .extracting(e -> e.getName() + "=" + e.getValue())
+                .contains("SCANORDER_BROKER_CREDENTIALS=/etc/scanorder/broker-credentials");
+        Container install = pod.getInitContainers().get(0);
+        assertThat(install.getImage())
+                .isEqualTo("registry.lotus-kitchen.cn/scanorder/broker-extension:0.1.0");
+        // The init container and HiveMQ share an extensions folder that starts empty, so the
+        // image's allow-all extension is never active.
+        assertThat(install.getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/opt/hivemq/extensions"));
+        assertThat(pod.getVolumes())
+                .anySatisfy(
+                        v -> {
+                            assertThat(v.getName()).isEqualTo("extensions");
+                            assertThat(v.getEmptyDir()).isNotNull();
+                        })
+                .anySatisfy(
+                        v -> {
+                            assertThat(v.getName()).isEqualTo("credentials");
+                            assertThat(v.getSecret()).isNotNull();
+                            assertThat(v.getSecret().getSecretName())
+                                    .isEqualTo("lotus-broker-credentials");
+                        });
+        assertThat(broker.getSpec().getVolumeClaimTemplates())
+                .singleElement()
+                .satisfies(
+                        pvc -> {
+                            assertThat(pvc.getSpec().getStorageClassName()).isEqualTo("ssd");
+                            assertThat(
+                                            pvc.getSpec()
+                                                    .getResources()
+                                                    .getRequests()
+                                                    .get("storage")
+                                                    .toString())
+                                    .isEqualTo("10Gi");
+                        });
+        assertThat(pod.getImagePullSecrets())
+                .extracting(r -> r.getName())
+                .containsExactly("lotus-registry");
+    }
+
+    @Test
+    void operatorRbacGrantsExactlyWhatTheStoreReconcilerUses() throws Exception {
+        ClusterRole role = typed(render(null), "ClusterRole", ClusterRole.class).get(0);
+        Set<String> granted = new TreeSet<>();
+        role.getRules()
+                .forEach(
+                        rule ->
+                                rule.getApiGroups()
+                                        .forEach(
+                                                g ->
+                                                        rule.getResources()
+                                                                .forEach(
+                                                                        r ->
+                                                                                rule.getVerbs()
+                                                                                        .forEach(
+                                                                                                v ->
+                                                                                                        granted
+                                                                                                                .add(
+                                                                                                                        g
+                                                                                                                                + "|"
+                                                                                                                                + r
+                                                                                                                                + "|"
+                                                                                                                                + v)))));
+
+        assertThat(granted).isEqualTo(neededByTheOperator());
+    }
+
+    /**
+     * Derived from the code: every dependent of StoreReconciler's workflow is created, updated and
+     * watched; those with a reconcile precondition are also deleted by the operator. The reconciler
+     * itself watches Stores, patches their status and records Events.
+     */
+    private static Set<String> neededByTheOperator() throws Exception {
+        Set<String> needed = new TreeSet<>();
+        for (String verb : List.of("get", "list", "watch")) {
+            needed.add("scanorder.io|stores|" + verb);
+        }
+        needed.add("scanorder.io|stores/status|patch");
+        needed.add("|events|create");
+        Object noPrecondition =
+                Dependent.class.getMethod("reconcilePrecondition").getDefaultValue();
+        for (Dependent dependent :
+                StoreReconciler.class.getAnnotation(Workflow.class).dependents()) {
+            DependentResource<?, ?> resource =
+                    dependent.type().getDeclaredConstructor().newInstance();
+            @SuppressWarnings("unchecked")
+            Class<? extends HasMetadata> type =
+                    (Class<? extends HasMetadata>) resource.resourceType();
+            List<String> verbs =
+                    new ArrayList<>(List.of("get", "list", "watch", "create", "update", "patch"));
+            if (!dependent.reconcilePrecondition().equals(noPrecondition)) {
+                verbs.add("delete");
+            }
+            String group = HasMetadata.getGroup(type);
+            for (String verb : verbs) {
+                needed.add(group + "|" + HasMetadata.getPlural(type) + "|" + verb);
+            }
+        }
+        return needed;
+    }
+
+    @Test
+    void monitoringRendersServiceMonitorRulesAndDashboard() {
+        List<GenericKubernetesResource> objects = render(EXAMPLE_VALUES);
+
+        assertThat(objects)
+                .extracting(GenericKubernetesResource::getKind)
+                .contains("ServiceMonitor", "PrometheusRule", "ConfigMap");
+        GenericKubernetesResource monitor = only(objects, "ServiceMonitor");
+        assertThat(monitor.getMetadata().getLabels())
+                .containsEntry("release", "kube-prometheus-stack");
+        assertThat(monitor.<String>get("spec", "endpoints", 0, "path")).isEqualTo("/q/metrics");
+        assertThat(monitor.<String>get("spec", "endpoints", 0, "port")).isEqualTo("http");
+        assertThat(alerts(objects))
+                .extracting(a -> (String) a.get("alert"))
+                .containsExactlyInAnyOrder(
+                        "ScanOrderDeviceOffline",
+                        "ScanOrderPrinterPaperOut",
+                        "ScanOrderOutboxBacklog",
+                        "ScanOrderPaymentNotificationFailures",
+                        "ScanOrderOrderLatencyHigh");
+        // The example's thresholds reach the rules.
+        assertThat(alerts(objects))
+                .filteredOn(a -> a.get("alert").equals("ScanOrderOutboxBacklog"))
+                .singleElement()
+                .satisfies(a -> assertThat((String) a.get("expr")).endsWith("> 45"));
+
+        JsonNode dashboard = dashboard(objects);
+        assertThat(dashboard.get("uid").asText()).isEqualTo("scanorder-overview");
+        assertThat(dashboard.get("panels")).hasSize(6);
+    }
+
+    @Test
+    void everyAlertLinksToAnExistingRunbookSection() throws IOException {
+        Set<String> anchors = anchors(Files.readString(OPERATIONS));
+
+        List<Map<String, Object>> alerts = alerts(render(EXAMPLE_VALUES));
+        assertThat(alerts).hasSize(5);
+        for (Map<String, Object> alert : alerts) {
+            @SuppressWarnings("unchecked")
+            String runbook = ((Map<String, String>) alert.get("annotations")).get("runbook_url");
+            assertThat(runbook)
+                    .as("runbook_url of " + alert.get("alert"))
+                    .startsWith(
+                            "https://github.com/scanorder/scanorder/blob/main/docs/operations.md#");
+            assertThat(anchors)
+                    .as("section for " + alert.get("alert"))
+                    .contains(runbook.substring(runbook.indexOf('#') + 1));
+        }
+    }
+
+    @Test
+    void everyMetricTheAlertsAndDashboardUseIsInTheDocumentedContract() throws IOException {
+        String operations = Files.readString(OPERATIONS);
+        List<GenericKubernetesResource> objects = render(EXAMPLE_VALUES);
+        Stream<String> expressions =
+                Stream.concat(
+                        alerts(objects).stream().map(a -> (String) a.get("expr")),
+                        dashboard(objects).findValues("expr").stream().map(JsonNode::asText));
+
+        Set<String> metrics = new TreeSet<>();
+        expressions.forEach(
+                expr -> {
+                    Matcher m = Pattern.compile("scanorder_[a-z0-9_]+").matcher(expr);
+                    while (m.find()) {
+                        metrics.add(m.group().replaceAll("_(bucket|count|sum)$", ""));
+                    }
+                });
+
+        assertThat(metrics).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(metrics).allSatisfy(m -> assertThat(operations).contains("`" + m + "`"));
+    }
+
+    @Test
+    void chartCrdsAreTheGeneratedOnes() throws IOException {
+        Path generated = Path.of("../crds/generated");
+        try (Stream<Path> files = Files.list(generated)) {
+            List<Path> crds = files.sorted().toList();
+            assertThat(crds).hasSize(3);
+            for (Path crd : crds) {
+                assertThat(CHART.resolve("crds").resolve(crd.getFileName()))
+                        .as("copy it: cp crds/generated/*.yml charts/scanorder/crds/")
+                        .hasSameTextualContentAs(crd);
+            }
+        }
+        try (Stream<Path> copies = Files.list(CHART.resolve("crds"))) {
+            assertThat(copies).hasSize(3);
+        }
+    }
+
+    @Test
+    void schemaRejectsNegativeReplicasAndUnknownValues() {
+        assertThatThrownBy(
+                        () ->
+                                new Helm(CHART)
+                                        .template()
+                                        .withName("so")
+                                        .set("operator.replicas", -1)
+                                        .call())
+                .hasMessageContaining("operator.replicas")
+                .hasMessageContaining("greater than or equal to 0");
+        assertThatThrownBy(
+                        () ->
+                                new Helm(CHART)
+                                        .template()
+                                        .withName("so")
+                                        .set("broker.replicaz", 2)
+                                        .call())
+                .hasMessageContaining("replicaz");
+    }
+
+    private static List<GenericKubernetesResource> render(Path values) {
+        var template = new Helm(CHART).template().withName("so").withNamespace("scanorder-system");
+        if (values != null) {
+            template.withValuesFile(values);
+        }
+        String yaml = template.call();
+        List<GenericKubernetesResource> objects = new ArrayList<>();
+        for (String document : yaml.split("(?m)^---\\s*$")) {
+            boolean empty = document.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"));
+            if (!empty) {
+                objects.add(Serialization.unmarshal(document, GenericKubernetesResource.class));
+            }
+        }
+        assertThat(objects).allSatisfy(o -> assertThat(o.getKind()).isNotBlank());
+        return objects;
+    }
+
+    private static <T> List<T> typed(
+            List<GenericKubernetesResource> objects, String kind, Class<T> type) {
+        return objects.stream()
+                .filter(o -> o.getKind().equals(kind))
+                .map(o -> Serialization.unmarshal(Serialization.asYaml(o), type))
+                .toList();
+    }
+
+    private static GenericKubernetesResource only(
+            List<GenericKubernetesResource> objects, String kind) {
+        List<GenericKubernetesResource> matching =
+                objects.stream().filter(o -> o.getKind().equals(kind)).toList();
+        assertThat(matching).hasSize(1);
+        return matching.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> alerts(List<GenericKubernetesResource> objects) {
+        List<Map<String, Object>> groups = only(objects, "PrometheusRule").get("spec", "groups");
+        return groups.stream()
+                .flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream())
+                .toList();
+    }
+
+    private static JsonNode dashboard(List<GenericKubernetesResource> objects) {
+        GenericKubernetesResource configMap =
+                objects.stream()
+                        .filter(o -> o.getKind().equals("ConfigMap"))
+                        .filter(o -> o.getMetadata().getName().equals("so-dashboard"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(configMap.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        try {
+            return Serialization.jsonMapper()
+                    .readTree(configMap.<String>get("data", "scanorder.json"));
+        } catch (IOException e) {
+            throw new AssertionError("dashboard is not JSON", e);
+        }
+    }
+
+    /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
+    static Set<String> anchors(String markdown) {
+        return markdown.lines()
+                .filter(l -> l.startsWith("#"))
+                .map(l -> l.replaceFirst("^#+\\s*", "").trim().toLowerCase())
+                .map(h -> h.replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'))
+                .collect(Collectors.toSet());
+    }
+}
