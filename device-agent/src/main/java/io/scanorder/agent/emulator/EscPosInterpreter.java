@@ -149,8 +149,11 @@ final class EscPosInterpreter {
             case 'a' -> param(); // alignment: the driver pads lines itself
             case 'd' -> {
                 int n = param();
-                endLine();
-                for (int i = 1; i < n; i++) {
+                // prints what is buffered, then feeds n blank lines
+                if (line.size() > 0) {
+                    endLine();
+                }
+                for (int i = 0; i < n; i++) {
                     endLine();
                 }
             }
