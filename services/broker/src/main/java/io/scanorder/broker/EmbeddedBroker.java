@@ -5,6 +5,7 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.embedded.EmbeddedHiveMQBuilder;
 import io.scanorder.broker.auth.CredentialFile;
 import io.scanorder.broker.auth.CredentialStore;
+import io.scanorder.broker.auth.CredentialWatcher;
 import io.scanorder.broker.extension.ScanOrderBrokerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +25,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * HiveMQ CE running in this JVM with the {@link ScanOrderBrokerExtension}, for tests and local
- * mode.
+ * mode. Credentials are either a {@link CredentialStore} or a watched, hot-reloaded {@link
+ * CredentialFile} path.
  *
  * <pre>{@code
  * try (EmbeddedBroker broker = EmbeddedBroker.builder()
@@ -47,15 +51,24 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final int port;
     private final Path dataFolder;
     private final CredentialStore credentials;
+    private final Path credentialPath;
+    private final Duration credentialPollInterval;
     private final Persistence persistence;
     private final boolean hiveMqLogging;
     private EmbeddedHiveMQ hivemq;
+    private ScanOrderBrokerExtension extension;
 
     private EmbeddedBroker(Builder b) {
         this.bindAddress = b.bindAddress;
         this.port = b.port == 0 ? freePort(b.bindAddress) : b.port;
         this.dataFolder = Objects.requireNonNull(b.dataFolder, "dataFolder is required");
-        this.credentials = Objects.requireNonNull(b.credentials, "credentials are required");
+        if ((b.credentials == null) == (b.credentialPath == null)) {
+            throw new IllegalArgumentException(
+                    "give either a credential store or a credential path, exactly one of them");
+        }
+        this.credentials = b.credentials;
+        this.credentialPath = b.credentialPath;
+        this.credentialPollInterval = b.credentialPollInterval;
         this.persistence = b.persistence;
         this.hiveMqLogging = b.hiveMqLogging;
     }
@@ -85,6 +98,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare broker folders under " + dataFolder, e);
         }
+        ScanOrderBrokerExtension main =
+                credentials != null
+                        ? new ScanOrderBrokerExtension(credentials)
+                        : new ScanOrderBrokerExtension(credentialPath, credentialPollInterval);
         EmbeddedExtension extension =
                 EmbeddedExtension.builder()
                         .withId("scanorder-broker")
@@ -93,7 +110,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                         .withAuthor("ScanOrder")
                         .withPriority(1000)
                         .withStartPriority(1000)
-                        .withExtensionMain(new ScanOrderBrokerExtension(credentials))
+                        .withExtensionMain(main)
                         .build();
         EmbeddedHiveMQBuilder builder =
                 EmbeddedHiveMQ.builder()
@@ -118,6 +135,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                     "HiveMQ did not start on " + bindAddress + ":" + port + ": " + e, e);
         }
         hivemq = started;
+        this.extension = main;
         return this;
     }
 
@@ -128,6 +146,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         EmbeddedHiveMQ running = hivemq;
         hivemq = null;
+        extension = null;
         try {
             running.stop().get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -164,6 +183,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     public Path dataFolder() {
         return dataFolder;
+    }
+
+    /** The watcher of the credential path while the broker runs, empty if it was given a store. */
+    public synchronized Optional<CredentialWatcher> credentialWatcher() {
+        return extension == null ? Optional.empty() : extension.credentialWatcher();
     }
 
     private String configXml() {
@@ -224,6 +248,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         private int port;
         private Path dataFolder;
         private CredentialStore credentials;
+        private Path credentialPath;
+        private Duration credentialPollInterval = ScanOrderBrokerExtension.DEFAULT_POLL_INTERVAL;
         private Persistence persistence = Persistence.FILE;
         private boolean hiveMqLogging;
 
@@ -250,8 +276,24 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /** Credentials held in memory by the caller (who may change them while it runs). */
         public Builder credentials(CredentialStore credentials) {
             this.credentials = credentials;
+            return this;
+        }
+
+        /**
+         * Credentials read from a file or directory ({@link CredentialFile} format) and
+         * hot-reloaded when it changes; instead of {@link #credentials(CredentialStore)}.
+         */
+        public Builder credentialPath(Path credentialPath) {
+            this.credentialPath = credentialPath;
+            return this;
+        }
+
+        /** How often the credential path is re-read without a file event; 10 s by default. */
+        public Builder credentialPollInterval(Duration interval) {
+            this.credentialPollInterval = Objects.requireNonNull(interval, "interval");
             return this;
         }
 
@@ -301,7 +343,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (credentials == null) {
             usage("--credentials is required");
         }
-        EmbeddedBroker broker = builder.credentials(CredentialFile.load(credentials)).build();
+        EmbeddedBroker broker = builder.credentialPath(credentials).build();
         broker.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -51,23 +51,35 @@ public final class CredentialFile {
      * @throws IllegalArgumentException naming the file, line number and field that is wrong
      */
     public static List<Credential> read(Path path) {
+        List<Credential> all = new ArrayList<>();
+        for (Path file : files(path)) {
+            all.addAll(readFile(file));
+        }
+        return all;
+    }
+
+    /**
+     * The files {@link #read(Path)} reads under {@code path}, in reading order: the file itself, or
+     * the directory's regular files (symbolic links followed) whose names do not start with '.'.
+     *
+     * @throws IllegalArgumentException if {@code path} is neither a file nor a directory
+     */
+    public static List<Path> files(Path path) {
         if (Files.isDirectory(path)) {
-            List<Credential> all = new ArrayList<>();
             try (Stream<Path> files = Files.list(path)) {
-                files.filter(f -> !f.getFileName().toString().startsWith("."))
+                return files.filter(f -> !f.getFileName().toString().startsWith("."))
                         .filter(Files::isRegularFile)
                         .sorted()
-                        .forEach(f -> all.addAll(readFile(f)));
+                        .toList();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list credential directory " + path, e);
             }
-            return all;
         }
         if (!Files.isRegularFile(path)) {
             throw new IllegalArgumentException(
                     "credential path " + path + " is neither a file nor a directory");
         }
-        return readFile(path);
+        return List.of(path);
     }
 
     private static List<Credential> readFile(Path file) {
