@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -157,7 +158,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** What listens where, in start order, for people and for tests. */
     public Map<String, String> endpoints() {
-        return Map.copyOf(endpoints);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
     }
 
     public int orderGrpcPort() {
