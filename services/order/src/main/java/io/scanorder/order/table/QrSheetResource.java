@@ -1,0 +1,45 @@
+package io.scanorder.order.table;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+/** Staff API: printable QR sheets of a store's enabled tables, optionally for one area. */
+@Path("/api/v1/stores/{storeCode}")
+public class QrSheetResource {
+    private final TableRegistry registry;
+
+    public QrSheetResource(TableRegistry registry) {
+        this.registry = registry;
+    }
+
+    @GET
+    @Path("qr-sheet.pdf")
+    @Produces("application/pdf")
+    public Response pdf(@PathParam("storeCode") String storeCode, @QueryParam("area") String area) {
+        QrSheet sheet = registry.sheet(storeCode, area);
+        return download(QrSheetRenderer.pdf(sheet), fileName(storeCode, area, "pdf"));
+    }
+
+    @GET
+    @Path("qr-sheet.png")
+    @Produces("image/png")
+    public Response png(@PathParam("storeCode") String storeCode, @QueryParam("area") String area) {
+        QrSheet sheet = registry.sheet(storeCode, area);
+        return download(QrSheetRenderer.png(sheet), fileName(storeCode, area, "png"));
+    }
+
+    private static Response download(byte[] body, String fileName) {
+        return Response.ok(body)
+                .header("Content-Disposition", "inline; filename=\"" + fileName + "\"")
+                .build();
+    }
+
+    private static String fileName(String storeCode, String area, String extension) {
+        // Only codes that resolved to a sheet get here, so they are digits.
+        return "store-" + storeCode + (area == null ? "" : "-area-" + area) + "-qr." + extension;
+    }
+}
