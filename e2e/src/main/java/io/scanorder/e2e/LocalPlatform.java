@@ -35,6 +35,11 @@ public final class LocalPlatform implements AutoCloseable {
     public static final String DEMO_APP_ID = "wx5c0de00000000001";
 
     public static final String ORDER_DATABASE = "scanorder_order";
+    public static final String PAYMENT_DATABASE = "scanorder_payment";
+
+    /** The demo merchant the simulator knows; local mode only. */
+    public static final String DEMO_MCH_ID = "1900000001";
+
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -42,6 +47,7 @@ public final class LocalPlatform implements AutoCloseable {
     private int orderGrpcPort;
     private int orderHttpPort;
     private int paymentHttpPort;
+    private int paymentGrpcPort;
 
     private LocalPlatform() {}
 
@@ -70,6 +76,7 @@ public final class LocalPlatform implements AutoCloseable {
         EmbeddedPostgres postgres = EmbeddedPostgres.launch();
         started.push(postgres);
         postgres.createDatabase(ORDER_DATABASE);
+        postgres.createDatabase(PAYMENT_DATABASE);
         endpoints.put("PostgreSQL", postgres.jdbcUrl(ORDER_DATABASE));
 
         EmbeddedRedis redis = EmbeddedRedis.launch();
@@ -103,8 +110,12 @@ public final class LocalPlatform implements AutoCloseable {
         payment.put("quarkus.http.host", "127.0.0.1");
         payment.put("quarkus.http.port", Integer.toString(paymentHttpPort));
         payment.put("quarkus.grpc.server.host", "127.0.0.1");
-        payment.put("quarkus.grpc.server.port", Integer.toString(FreePorts.loopback()));
-        payment.putAll(demoMerchant(workDir, wechat.baseUrl()));
+        paymentGrpcPort = FreePorts.loopback();
+        payment.put("quarkus.grpc.server.port", Integer.toString(paymentGrpcPort));
+        payment.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(PAYMENT_DATABASE));
+        payment.put("quarkus.datasource.username", postgres.user());
+        payment.put("quarkus.datasource.password", postgres.password());
+        payment.putAll(demoMerchant(workDir, wechat, paymentHttpPort));
         ServiceProcess paymentService =
                 ServiceProcess.start("payment", paymentJar, payment, serviceOutput);
         started.push(paymentService);
@@ -117,15 +128,17 @@ public final class LocalPlatform implements AutoCloseable {
         paymentService.awaitReady(
                 URI.create("http://127.0.0.1:" + paymentHttpPort + "/q/health/ready"),
                 SERVICE_START_TIMEOUT);
+        endpoints.put("Payment service gRPC", "127.0.0.1:" + paymentGrpcPort);
         endpoints.put("Payment service HTTP", "http://127.0.0.1:" + paymentHttpPort);
     }
 
     /**
      * A throw-away merchant for local mode: a fresh RSA key and API v3 key written to the work
-     * folder, pointing the payment service at the simulator.
+     * folder and registered with the simulator, which the payment service is pointed at and which
+     * sends its notifications to the payment service's HTTP port.
      */
-    private static Map<String, String> demoMerchant(Path workDir, String wechatBaseUrl)
-            throws IOException {
+    private static Map<String, String> demoMerchant(
+            Path workDir, WeChatSimulator wechat, int paymentHttpPort) throws IOException {
         KeyPair keyPair;
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -142,17 +155,24 @@ public final class LocalPlatform implements AutoCloseable {
                         + "\n-----END PRIVATE KEY-----\n";
         Files.writeString(privateKey, pem);
         Path apiV3Key = workDir.resolve("api-v3-key");
-        Files.writeString(apiV3Key, randomHex(16));
+        String apiV3KeyValue = randomHex(16);
+        Files.writeString(apiV3Key, apiV3KeyValue);
+        String serial = randomHex(20).toUpperCase();
+        wechat.pay()
+                .registerMerchant(
+                        DEMO_MCH_ID, DEMO_APP_ID, keyPair.getPublic(), serial, apiV3KeyValue);
 
         Map<String, String> merchant = new LinkedHashMap<>();
         String prefix = "scanorder.payment.merchant.";
-        merchant.put(prefix + "mch-id", "1900000001");
+        merchant.put(prefix + "mch-id", DEMO_MCH_ID);
         merchant.put(prefix + "app-id", DEMO_APP_ID);
-        merchant.put(prefix + "merchant-serial-number", randomHex(20).toUpperCase());
+        merchant.put(prefix + "merchant-serial-number", serial);
         merchant.put(prefix + "private-key-path", privateKey.toString());
         merchant.put(prefix + "api-v3-key-ref", "file:" + apiV3Key);
-        merchant.put(prefix + "notify-url", "http://127.0.0.1:9/wechat/pay/notify");
-        merchant.put(prefix + "wechat-base-url", wechatBaseUrl);
+        merchant.put(
+                prefix + "notify-url",
+                "http://127.0.0.1:" + paymentHttpPort + "/wechat/pay/notify");
+        merchant.put(prefix + "wechat-base-url", wechat.baseUrl());
         return merchant;
     }
 
@@ -171,6 +191,10 @@ public final class LocalPlatform implements AutoCloseable {
 
     public int paymentHttpPort() {
         return paymentHttpPort;
+    }
+
+    public int paymentGrpcPort() {
+        return paymentGrpcPort;
     }
 
     /** Stops everything in reverse start order; one failure does not keep the rest running. */

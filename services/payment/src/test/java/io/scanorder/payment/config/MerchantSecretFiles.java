@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -15,12 +16,16 @@ public final class MerchantSecretFiles {
 
     private MerchantSecretFiles() {}
 
-    /** Writes {@code apiclient_key.pem} (RSA 2048, PKCS#8) and {@code api-v3-key}. */
-    public static void writeTo(Path dir) {
+    /**
+     * Writes {@code apiclient_key.pem} (RSA 2048, PKCS#8) and {@code api-v3-key}; returns the key
+     * pair so a test can register the public half with the WeChat simulator.
+     */
+    public static KeyPair writeTo(Path dir) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
-            byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
+            KeyPair keyPair = generator.generateKeyPair();
+            byte[] der = keyPair.getPrivate().getEncoded();
             String pem =
                     "-----BEGIN PRIVATE KEY-----\n"
                             + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
@@ -28,6 +33,7 @@ public final class MerchantSecretFiles {
                             + "\n-----END PRIVATE KEY-----\n";
             Files.writeString(privateKey(dir), pem, StandardCharsets.US_ASCII);
             Files.writeString(apiV3Key(dir), API_V3_KEY + "\n", StandardCharsets.US_ASCII);
+            return keyPair;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {

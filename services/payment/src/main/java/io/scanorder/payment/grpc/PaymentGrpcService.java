@@ -1,0 +1,192 @@
+package io.scanorder.payment.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.scanorder.payment.PaymentException;
+import io.scanorder.payment.Payments;
+import io.scanorder.payment.store.PaymentRecord;
+import io.scanorder.payment.store.RefundRecord;
+import io.scanorder.proto.payment.v1.ClosePaymentRequest;
+import io.scanorder.proto.payment.v1.Payment;
+import io.scanorder.proto.payment.v1.PaymentServiceGrpc;
+import io.scanorder.proto.payment.v1.PaymentState;
+import io.scanorder.proto.payment.v1.PrepayRequest;
+import io.scanorder.proto.payment.v1.PrepayResponse;
+import io.scanorder.proto.payment.v1.QueryPaymentRequest;
+import io.scanorder.proto.payment.v1.QueryRefundRequest;
+import io.scanorder.proto.payment.v1.RefundRequest;
+import io.scanorder.proto.payment.v1.RefundResult;
+import io.scanorder.proto.payment.v1.RefundStatus;
+import io.scanorder.proto.payment.v1.RequestPaymentParams;
+import io.smallrye.common.annotation.Blocking;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/** gRPC {@code scanorder.payment.v1.PaymentService}: translates proto messages and delegates. */
+@GrpcService
+public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBase {
+    private static final Logger LOG = Logger.getLogger(PaymentGrpcService.class);
+
+    private final Payments payments;
+
+    PaymentGrpcService(Payments payments) {
+        this.payments = payments;
+    }
+
+    @Override
+    @Blocking
+    public void prepay(PrepayRequest request, StreamObserver<PrepayResponse> response) {
+        answer(
+                "Prepay",
+                response,
+                () -> {
+                    Payments.Prepaid prepaid =
+                            payments.prepay(
+                                    new Payments.PrepayCommand(
+                                            request.getStoreCode(),
+                                            request.getOutTradeNo(),
+                                            request.getOrderId(),
+                                            request.getDescription(),
+                                            request.getAmountFen(),
+                                            request.getPayerOpenid(),
+                                            request.hasExpiresAt()
+                                                    ? instant(request.getExpiresAt())
+                                                    : null));
+                    var pay = prepaid.pay();
+                    return PrepayResponse.newBuilder()
+                            .setPrepayId(prepaid.prepayId())
+                            .setOutTradeNo(prepaid.outTradeNo())
+                            .setRequestPayment(
+                                    RequestPaymentParams.newBuilder()
+                                            .setAppId(pay.getAppId())
+                                            .setTimeStamp(pay.getTimeStamp())
+                                            .setNonceStr(pay.getNonceStr())
+                                            .setPackageValue(pay.getPackageVal())
+                                            .setSignType(pay.getSignType())
+                                            .setPaySign(pay.getPaySign()))
+                            .build();
+                });
+    }
+
+    @Override
+    @Blocking
+    public void queryPayment(QueryPaymentRequest request, StreamObserver<Payment> response) {
+        answer(
+                "QueryPayment",
+                response,
+                () -> payment(payments.query(request.getStoreCode(), request.getOutTradeNo())));
+    }
+
+    @Override
+    @Blocking
+    public void closePayment(ClosePaymentRequest request, StreamObserver<Payment> response) {
+        answer(
+                "ClosePayment",
+                response,
+                () -> payment(payments.close(request.getStoreCode(), request.getOutTradeNo())));
+    }
+
+    @Override
+    @Blocking
+    public void refund(RefundRequest request, StreamObserver<RefundResult> response) {
+        answer(
+                "Refund",
+                response,
+                () ->
+                        refund(
+                                payments.refund(
+                                        new Payments.RefundCommand(
+                                                request.getStoreCode(),
+                                                request.getOutTradeNo(),
+                                                request.getOutRefundNo(),
+                                                request.getRefundFen(),
+                                                request.getTotalFen(),
+                                                request.getReason()))));
+    }
+
+    @Override
+    @Blocking
+    public void queryRefund(QueryRefundRequest request, StreamObserver<RefundResult> response) {
+        answer(
+                "QueryRefund",
+                response,
+                () ->
+                        refund(
+                                payments.queryRefund(
+                                        request.getStoreCode(), request.getOutRefundNo())));
+    }
+
+    private static <T> void answer(String rpc, StreamObserver<T> response, Supplier<T> work) {
+        T result;
+        try {
+            result = work.get();
+        } catch (PaymentException e) {
+            if (e.reason() == PaymentException.Reason.UNAVAILABLE
+                    || e.reason() == PaymentException.Reason.INTERNAL) {
+                LOG.warnf("%s failed: %s", rpc, e.getMessage());
+            }
+            response.onError(
+                    Status.fromCode(Status.Code.valueOf(e.reason().name()))
+                            .withDescription(e.getMessage())
+                            .asRuntimeException());
+            return;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s failed unexpectedly", rpc);
+            response.onError(
+                    Status.INTERNAL
+                            .withDescription(rpc + " failed: " + e.getClass().getSimpleName())
+                            .asRuntimeException());
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+
+    static Payment payment(PaymentRecord p) {
+        Payment.Builder b =
+                Payment.newBuilder()
+                        .setOutTradeNo(p.outTradeNo())
+                        .setState(PaymentState.valueOf("PAYMENT_STATE_" + p.state().name()))
+                        .setAmountFen(p.amountFen());
+        if (p.transactionId() != null) {
+            b.setTransactionId(p.transactionId());
+        }
+        if (p.payerTotalFen() != null) {
+            b.setPayerTotalFen(p.payerTotalFen());
+        }
+        if (p.paidAt() != null) {
+            b.setPaidAt(timestamp(p.paidAt()));
+        }
+        if (p.stateDescription() != null) {
+            b.setStateDescription(p.stateDescription());
+        }
+        return b.build();
+    }
+
+    static RefundResult refund(RefundRecord r) {
+        RefundResult.Builder b =
+                RefundResult.newBuilder()
+                        .setOutRefundNo(r.outRefundNo())
+                        .setOutTradeNo(r.outTradeNo())
+                        .setStatus(RefundStatus.valueOf("REFUND_STATUS_" + r.state().name()))
+                        .setRefundFen(r.refundFen());
+        if (r.refundId() != null) {
+            b.setRefundId(r.refundId());
+        }
+        if (r.succeededAt() != null) {
+            b.setSucceededAt(timestamp(r.succeededAt()));
+        }
+        return b.build();
+    }
+
+    private static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+    private static Timestamp timestamp(Instant i) {
+        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    }
+}

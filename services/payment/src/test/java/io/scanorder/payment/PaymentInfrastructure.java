@@ -1,0 +1,103 @@
+package io.scanorder.payment;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.scanorder.payment.config.MerchantSecretFiles;
+import io.scanorder.testkit.EmbeddedPostgres;
+import io.scanorder.testkit.FreePorts;
+import io.scanorder.wechatsim.WeChatSimulator;
+import io.scanorder.wechatsim.pay.Merchant;
+import io.scanorder.wechatsim.pay.VerificationMode;
+import io.scanorder.wechatsim.pay.notify.RetrySchedule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What the payment service needs around it in a @QuarkusTest: merchant key files (as a mounted
+ * Secret), its own database on the shared embedded PostgreSQL, and the WeChat simulator with the
+ * test merchant registered, its notifications pointed at the service's HTTP port.
+ */
+public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManager {
+    public static final String DATABASE = "scanorder_payment";
+    public static final String MCH_ID = "1900000109";
+    public static final String APP_ID = "wx5f3c1b2a9d8e7f60";
+    public static final String SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
+
+    private Path dir;
+    private WeChatSimulator wechat;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            dir = Files.createTempDirectory("scanorder-merchant");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        KeyPair merchantKeys = MerchantSecretFiles.writeTo(dir);
+
+        wechat = WeChatSimulator.start(0);
+        wechat.pay()
+                .registerMerchant(
+                        new Merchant(
+                                MCH_ID,
+                                APP_ID,
+                                merchantKeys.getPublic(),
+                                SERIAL,
+                                MerchantSecretFiles.API_V3_KEY,
+                                VerificationMode.PLATFORM_CERTIFICATE))
+                // WeChat's 15 s .. 6 h re-send schedule, a hundred times faster.
+                .retrySchedule(RetrySchedule.wechat().scaled(0.01));
+
+        EmbeddedPostgres pg = EmbeddedPostgres.shared();
+        pg.createDatabase(DATABASE);
+        int httpPort = FreePorts.loopback();
+
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(DATABASE));
+        config.put("quarkus.datasource.username", pg.user());
+        config.put("quarkus.datasource.password", pg.password());
+        config.put("quarkus.http.test-port", Integer.toString(httpPort));
+        config.put("quarkus.grpc.server.test-port", Integer.toString(FreePorts.loopback()));
+        config.put(
+                "scanorder.payment.merchant.private-key-path",
+                MerchantSecretFiles.privateKey(dir).toString());
+        config.put(
+                "scanorder.payment.merchant.api-v3-key-ref",
+                "file:" + MerchantSecretFiles.apiV3Key(dir));
+        config.put("scanorder.payment.merchant.wechat-base-url", wechat.baseUrl());
+        config.put(
+                "scanorder.payment.merchant.notify-url",
+                "http://127.0.0.1:" + httpPort + "/wechat/pay/notify");
+        config.put("scanorder.payment.limits.max-order-fen", "200000");
+        return config;
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(
+                wechat,
+                new TestInjector.AnnotatedAndMatchesType(
+                        InjectWeChat.class, WeChatSimulator.class));
+    }
+
+    @Override
+    public void stop() {
+        if (wechat != null) {
+            wechat.close();
+        }
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
