@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  * publish. The pointer's TTL bounds staleness when a publish could not delete it (Redis away at
  * that moment but keeping its data). Every Redis failure is reported to {@link RedisHealth} and
  * turns into a cache miss, so callers fall back to the database.
+ *
+ * <p>A reader that loaded the old revision from the database just before a publish may set the
+ * pointer again just after the publish deleted it; the pointer's TTL also bounds that window.
  */
 @ApplicationScoped
 public class MenuCache {
@@ -56,7 +59,7 @@ public class MenuCache {
     /** A cached revision; {@code current} is decided by the caller. */
     Optional<StoredMenu> revision(String storeCode, String hash, boolean current) {
         return call("GET menu revision", () -> values.get(revisionKey(storeCode, hash)))
-                .map(json -> read(json))
+                .flatMap(MenuCache::read)
                 .map(
                         e ->
                                 new StoredMenu(
@@ -103,11 +106,14 @@ public class MenuCache {
         }
     }
 
-    private static Entry read(String json) {
+    /**
+     * A cached entry, or empty (a miss) when it cannot be read, e.g. written by another version.
+     */
+    private static Optional<Entry> read(String json) {
         try {
-            return JSON.readValue(json, Entry.class);
+            return Optional.of(JSON.readValue(json, Entry.class));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cached menu entry is not valid JSON", e);
+            return Optional.empty();
         }
     }
 

@@ -3,6 +3,7 @@ package io.scanorder.order.redis;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -18,11 +19,26 @@ public class RedisHealth {
     private static final Logger LOG = Logger.getLogger(RedisHealth.class);
 
     private final AtomicBoolean degraded = new AtomicBoolean();
+    private final MeterRegistry registry;
+    private final Gauge gauge;
 
     public RedisHealth(MeterRegistry registry) {
-        Gauge.builder("scanorder.redis.degraded", degraded, d -> d.get() ? 1 : 0)
-                .description("1 while Redis cannot be reached and the service runs degraded")
-                .register(registry);
+        this.registry = registry;
+        this.gauge =
+                Gauge.builder("scanorder.redis.degraded", degraded, d -> d.get() ? 1 : 0)
+                        .description(
+                                "1 while Redis cannot be reached and the service runs degraded")
+                        .strongReference(true)
+                        .register(registry);
+    }
+
+    /**
+     * Removes the gauge: the global registry outlives one application (tests restart it), and a
+     * gauge left behind would keep reporting this instance's flag instead of the next one's.
+     */
+    @PreDestroy
+    void unregister() {
+        registry.remove(gauge);
     }
 
     /** Records a failed Redis call; logs once when the service turns degraded. */

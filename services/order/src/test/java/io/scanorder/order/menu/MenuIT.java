@@ -113,6 +113,40 @@ class MenuIT {
     }
 
     @Test
+    void concurrentPublishesOfOneMenuWriteOneRevision() throws Exception {
+        String store = newStore();
+        int publishers = 8;
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(publishers);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<PublishMenuResponse>> results =
+                    new java.util.ArrayList<>();
+            for (int i = 0; i < publishers; i++) {
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    go.await();
+                                    return publish(store, menu());
+                                }));
+            }
+            go.countDown();
+            List<PublishMenuResponse> responses = new java.util.ArrayList<>();
+            for (var f : results) {
+                responses.add(f.get(60, TimeUnit.SECONDS));
+            }
+
+            assertThat(responses)
+                    .extracting(PublishMenuResponse::getRevisionHash)
+                    .containsOnly(MenuCanonical.revisionHash(menu()));
+            assertThat(responses).filteredOn(r -> !r.getAlreadyPublished()).hasSize(1);
+            assertThat(revisionRows(store)).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void changedContentBecomesANewCurrentRevisionAndRevertingReactivatesTheOldOne()
             throws SQLException {
         String store = newStore();
