@@ -1,9 +1,12 @@
 package io.scanorder.agent;
 
 import io.scanorder.agent.app.AgentApplication;
+import io.scanorder.agent.app.DisplayApplication;
 import io.scanorder.agent.config.AgentConfig;
 import io.scanorder.agent.config.AgentConfig.DeviceType;
 import io.scanorder.agent.config.AgentConfigException;
+import io.scanorder.agent.led.LedBoardException;
+import io.scanorder.agent.led.LineProtocolLedBoard;
 import io.scanorder.agent.printer.EscPosPrinterDriver;
 import io.scanorder.agent.printer.FailureReason;
 import io.scanorder.agent.printer.PaperWidth;
@@ -22,6 +25,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -48,9 +52,9 @@ public final class AgentCli {
             usage: scanorder-agent <command> [--config FILE]
 
             commands:
-              run         run the agent (tickets, acks, heartbeats, alarms) until stopped
+              run         run the agent (printer: tickets, acks, alarms; LED board: pickup numbers)
               test-print  print a test ticket on the configured printer and report the result
-              doctor      check broker, credentials, printer, paper and journal; PASS/FAIL per line
+              doctor      check broker, credentials, printer or LED board, paper and journal
 
             The configuration file is --config FILE, else $SCANORDER_AGENT_CONFIG, else
             %s. Any key can be overridden by SCANORDER_<KEY> (see docs/field-tech.md).
@@ -140,12 +144,7 @@ public final class AgentCli {
                 EscPosPrinterDriver driver = driver(config);
                 AgentApplication app =
                         new AgentApplication(
-                                new AgentApplication.Settings(
-                                        config.storeCode(),
-                                        config.deviceId(),
-                                        config.heartbeatInterval(),
-                                        config.printerPoll(),
-                                        AgentMain.version()),
+                                settings(config),
                                 new PahoTransport(config),
                                 driver,
                                 journal,
@@ -156,6 +155,17 @@ public final class AgentCli {
                             driver.close();
                             journal.close();
                         };
+                Runtime.getRuntime().addShutdownHook(stopHook(agent, stopped));
+                app.start();
+            } else if (config.deviceType() == DeviceType.LED_BOARD) {
+                DisplayApplication app =
+                        new DisplayApplication(
+                                settings(config),
+                                new PahoTransport(config),
+                                new LineProtocolLedBoard(
+                                        config.ledHost(), config.ledPort(), Duration.ofSeconds(3)),
+                                Clock.systemUTC());
+                agent = app;
                 Runtime.getRuntime().addShutdownHook(stopHook(agent, stopped));
                 app.start();
             } else {
@@ -176,6 +186,15 @@ public final class AgentCli {
             Thread.currentThread().interrupt();
             return CANNOT_START;
         }
+    }
+
+    private static AgentApplication.Settings settings(AgentConfig config) {
+        return new AgentApplication.Settings(
+                config.storeCode(),
+                config.deviceId(),
+                config.heartbeatInterval(),
+                config.printerPoll(),
+                AgentMain.version());
     }
 
     private static Thread stopHook(AutoCloseable agent, CountDownLatch stopped) {
@@ -328,6 +347,22 @@ public final class AgentCli {
         }
         if (config.deviceType() == DeviceType.PRINTER) {
             checkPrinter(config, doctor);
+        }
+        if (config.deviceType() == DeviceType.LED_BOARD) {
+            String where = config.ledHost() + ":" + config.ledPort();
+            try {
+                new LineProtocolLedBoard(config.ledHost(), config.ledPort(), Duration.ofSeconds(3))
+                        .ping();
+                doctor.pass("LED board " + where + " answers");
+            } catch (LedBoardException e) {
+                doctor.fail(
+                        e.getMessage(),
+                        "check the board is on and cabled and that "
+                                + AgentConfig.LED_HOST
+                                + "/"
+                                + AgentConfig.LED_PORT
+                                + " match it");
+            }
         }
         checkJournal(config, doctor);
         out.println(

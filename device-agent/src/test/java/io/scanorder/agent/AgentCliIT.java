@@ -2,6 +2,7 @@ package io.scanorder.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scanorder.agent.emulator.LedBoardEmulator;
 import io.scanorder.agent.emulator.NetworkMode;
 import io.scanorder.agent.emulator.PrinterEmulator;
 import io.scanorder.testkit.FreePorts;
@@ -140,6 +141,32 @@ class AgentCliIT {
 
         assertThat(out()).contains("FAIL COVER_OPEN").contains("-> close the printer cover");
         assertThat(printer.jobs()).isEmpty();
+    }
+
+    @Test
+    void doctorChecksAnLedBoardWithPing() throws Exception {
+        try (LedBoardEmulator board = LedBoardEmulator.start(0)) {
+            Path file = dir.resolve("led.properties");
+            Files.writeString(
+                    file,
+                    String.join(
+                            "\n",
+                            "store.code=" + STORE,
+                            "device.id=" + deviceId,
+                            "device.type=led-board",
+                            "broker.uri=" + broker.uri(),
+                            "broker.password=pw-" + deviceId,
+                            "led.host=127.0.0.1",
+                            "led.port=" + board.port(),
+                            "journal.file=" + dir.resolve("journal/tickets.journal")),
+                    StandardCharsets.UTF_8);
+            assertThat(cli("doctor", "--config", file.toString())).isEqualTo(AgentCli.OK);
+            assertThat(out()).contains("PASS LED board 127.0.0.1:" + board.port() + " answers");
+
+            board.online(false);
+            assertThat(cli("doctor", "--config", file.toString())).isEqualTo(AgentCli.FAILED);
+            assertThat(out()).contains("FAIL LED board 127.0.0.1:" + board.port() + " unreachable");
+        }
     }
 
     @Test

@@ -16,7 +16,6 @@ import io.scanorder.agent.ticket.TicketProcessor.Outcome;
 import io.scanorder.agent.ticket.TicketRejectedException;
 import io.scanorder.agent.transport.DeviceChannel;
 import io.scanorder.agent.transport.Transport;
-import io.scanorder.agent.transport.TransportException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,29 +118,10 @@ public final class AgentApplication implements AutoCloseable {
      * @throws InterruptedException if stopped while waiting for the broker
      */
     public void start() throws InterruptedException {
-        long delayMs = 500;
-        while (true) {
-            try {
-                transport.connect();
-                break;
-            } catch (TransportException e) {
-                LOG.log(Level.WARNING, e.getMessage() + "; retrying in " + delayMs + " ms");
-                Thread.sleep(delayMs);
-                delayMs = Math.min(delayMs * 2, 30_000);
-            }
-        }
+        Startup.connect(transport);
         // queued before the subscription, so recovery runs before any new ticket
         worker.execute(guarded("recovery", processor::recover));
-        while (true) {
-            try {
-                transport.subscribe(DeviceChannel.TICKETS, (channel, payload) -> receive(payload));
-                break;
-            } catch (TransportException e) {
-                // the transport re-subscribes on its own after a reconnection
-                LOG.log(Level.WARNING, e.getMessage() + "; retrying in 1000 ms");
-                Thread.sleep(1_000);
-            }
-        }
+        Startup.subscribe(transport, DeviceChannel.TICKETS, (channel, payload) -> receive(payload));
         heartbeat.start();
         long pollMs = settings.printerPoll().toMillis();
         timer.scheduleWithFixedDelay(this::queuePoll, 0, pollMs, TimeUnit.MILLISECONDS);

@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code printer.width.mm}</td><td>paper width, 58 or 80</td><td>80</td></tr>
  *   <tr><td>{@code printer.poll.seconds}</td><td>how often printer status is read for alarms, 1..300</td><td>5</td></tr>
  *   <tr><td>{@code journal.file}</td><td>ticket journal (must survive restarts)</td><td>/var/lib/scanorder-agent/tickets.journal</td></tr>
+ *   <tr><td>{@code led.host}</td><td>LED board address; required for {@code led-board}</td><td>none</td></tr>
+ *   <tr><td>{@code led.port}</td><td>LED board line-protocol port, 1..65535</td><td>9200</td></tr>
  *   <tr><td>{@code timezone}</td><td>time zone printed on tickets</td><td>Asia/Shanghai</td></tr>
  * </table>
  *
@@ -53,6 +55,8 @@ import java.util.regex.Pattern;
  * @param printerPoll time between printer status reads (alarms, heartbeat state)
  * @param journalFile where the ticket journal lives
  * @param timezone zone for times printed on tickets
+ * @param ledHost LED board host, or null if the device is not an LED board
+ * @param ledPort LED board TCP port
  */
 public record AgentConfig(
         String storeCode,
@@ -67,7 +71,9 @@ public record AgentConfig(
         int paperWidthMm,
         Duration printerPoll,
         Path journalFile,
-        ZoneId timezone) {
+        ZoneId timezone,
+        String ledHost,
+        int ledPort) {
 
     /** Kinds of kitchen device, spelled as in the KitchenDevice resource. */
     public enum DeviceType {
@@ -99,6 +105,8 @@ public record AgentConfig(
     public static final String PRINTER_POLL = "printer.poll.seconds";
     public static final String JOURNAL_FILE = "journal.file";
     public static final String TIMEZONE = "timezone";
+    public static final String LED_HOST = "led.host";
+    public static final String LED_PORT = "led.port";
 
     /** Default journal location on a device. */
     public static final String DEFAULT_JOURNAL = "/var/lib/scanorder-agent/tickets.journal";
@@ -117,7 +125,9 @@ public record AgentConfig(
                     PRINTER_WIDTH,
                     PRINTER_POLL,
                     JOURNAL_FILE,
-                    TIMEZONE);
+                    TIMEZONE,
+                    LED_HOST,
+                    LED_PORT);
 
     /** Every key the agent reads, in documentation order. */
     public static List<String> keys() {
@@ -195,6 +205,17 @@ public record AgentConfig(
                 r.problem(TIMEZONE, "must be a time zone id like Asia/Shanghai", zoneText);
             }
         }
+        String ledHost = r.optional(LED_HOST);
+        if (type == DeviceType.LED_BOARD && ledHost == null) {
+            r.problems.add(
+                    LED_HOST
+                            + ": is required when "
+                            + DEVICE_TYPE
+                            + " is 'led-board' (set it or "
+                            + envName(LED_HOST)
+                            + ")");
+        }
+        int ledPort = r.integer(LED_PORT, 9200, 1, 65535);
         if (!r.problems.isEmpty()) {
             throw new AgentConfigException(r.problems);
         }
@@ -211,7 +232,9 @@ public record AgentConfig(
                 width,
                 Duration.ofSeconds(poll),
                 Path.of(journal == null ? DEFAULT_JOURNAL : journal),
-                zone);
+                zone,
+                ledHost,
+                ledPort);
     }
 
     @Override
@@ -238,6 +261,8 @@ public record AgentConfig(
                 + journalFile
                 + ", timezone="
                 + timezone
+                + ", led="
+                + (ledHost == null ? "none" : ledHost + ":" + ledPort)
                 + "]";
     }
 

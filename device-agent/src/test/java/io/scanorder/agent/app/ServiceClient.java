@@ -88,6 +88,10 @@ final class ServiceClient implements AutoCloseable {
         client.publish(topic, payload, 1, false);
     }
 
+    void publishRetained(String topic, byte[] payload) throws MqttException {
+        client.publish(topic, payload, 1, true);
+    }
+
     /** Messages received on {@code topic}, oldest first. */
     List<Received> on(String topic) {
         return received.stream().filter(r -> r.topic().equals(topic)).toList();
