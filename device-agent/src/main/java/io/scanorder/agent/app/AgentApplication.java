@@ -61,6 +61,7 @@ public final class AgentApplication implements AutoCloseable {
     }
 
     private static final System.Logger LOG = System.getLogger(AgentApplication.class.getName());
+    private static final long COMPACT_EVERY = 500;
 
     private final Settings settings;
     private final Transport transport;
@@ -74,6 +75,10 @@ public final class AgentApplication implements AutoCloseable {
     private final AtomicBoolean pollQueued = new AtomicBoolean();
     private final String ticketsTopic;
     private volatile PrinterStatus lastStatus;
+
+    /** Only touched on the worker thread. */
+    private long handledAtCompaction;
+
     private final ExecutorService worker =
             Executors.newSingleThreadExecutor(r -> daemon(r, "scanorder-agent-worker"));
     private final ScheduledExecutorService timer =
@@ -120,7 +125,13 @@ public final class AgentApplication implements AutoCloseable {
     public void start() throws InterruptedException {
         Startup.connect(transport);
         // queued before the subscription, so recovery runs before any new ticket
-        worker.execute(guarded("recovery", processor::recover));
+        worker.execute(
+                guarded(
+                        "recovery",
+                        () -> {
+                            processor.recover();
+                            journal.compact();
+                        }));
         Startup.subscribe(transport, DeviceChannel.TICKETS, (channel, payload) -> receive(payload));
         heartbeat.start();
         long pollMs = settings.printerPoll().toMillis();
@@ -195,6 +206,12 @@ public final class AgentApplication implements AutoCloseable {
         printer.status();
         if (transport.isConnected()) {
             processor.retryAcks();
+        }
+        long handled = counters.printed() + counters.failed() + counters.duplicates();
+        if (handled - handledAtCompaction >= COMPACT_EVERY) {
+            // the journal is append-only: keep it from growing without bound
+            journal.compact();
+            handledAtCompaction = handled;
         }
     }
 
