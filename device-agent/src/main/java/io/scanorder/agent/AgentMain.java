@@ -1,21 +1,17 @@
 package io.scanorder.agent;
 
 import io.scanorder.agent.config.AgentConfig;
-import io.scanorder.agent.config.AgentConfigException;
 import io.scanorder.agent.heartbeat.DeviceHealth;
 import io.scanorder.agent.heartbeat.Heartbeat;
-import io.scanorder.agent.transport.PahoTransport;
 import io.scanorder.agent.transport.Transport;
 import io.scanorder.agent.transport.TransportException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts the device agent: {@code java -jar scanorder-device-agent.jar
- * /etc/scanorder/agent.properties} (or the path in {@code SCANORDER_AGENT_CONFIG}); every key can
- * be overridden by environment variables, see {@link AgentConfig}.
+ * Runs a device that has no driver yet (kds-tablet, led-board): status and heartbeats only.
+ * Printers run {@link io.scanorder.agent.app.AgentApplication}; both are started by {@link
+ * AgentCli}.
  */
 public final class AgentMain implements AutoCloseable {
 
@@ -70,33 +66,10 @@ public final class AgentMain implements AutoCloseable {
         return v != null ? v : "dev";
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        String path = args.length > 0 ? args[0] : System.getenv("SCANORDER_AGENT_CONFIG");
-        if (path == null) {
-            System.err.println(
-                    "usage: AgentMain <agent.properties> (or set SCANORDER_AGENT_CONFIG)");
-            System.exit(2);
-        }
-        AgentConfig config;
-        try {
-            config = AgentConfig.load(Path.of(path), System.getenv());
-        } catch (AgentConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        LOG.log(Level.INFO, "starting " + config);
-        AgentMain agent = new AgentMain(config, new PahoTransport(config));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(
-                        new Thread(
-                                () -> {
-                                    agent.close();
-                                    stopped.countDown();
-                                },
-                                "scanorder-agent-stop"));
-        agent.start();
-        stopped.await();
+    /** Same as {@code AgentCli run --config <file>}; kept for existing service definitions. */
+    public static void main(String[] args) {
+        String[] cli =
+                args.length > 0 ? new String[] {"run", "--config", args[0]} : new String[] {"run"};
+        AgentCli.main(cli);
     }
 }

@@ -8,7 +8,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +34,12 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code session.expiry.seconds}</td><td>how long the broker keeps the session (and queued tickets) while offline, 0..2592000</td><td>86400</td></tr>
  *   <tr><td>{@code printer.host}</td><td>printer address; required for {@code printer}</td><td>none</td></tr>
  *   <tr><td>{@code printer.port}</td><td>1..65535</td><td>9100</td></tr>
+ *   <tr><td>{@code printer.width.mm}</td><td>paper width, 58 or 80</td><td>80</td></tr>
+ *   <tr><td>{@code printer.poll.seconds}</td><td>how often printer status is read for alarms, 1..300</td><td>5</td></tr>
+ *   <tr><td>{@code journal.file}</td><td>ticket journal (must survive restarts)</td><td>/var/lib/scanorder-agent/tickets.journal</td></tr>
+ *   <tr><td>{@code led.host}</td><td>LED board address; required for {@code led-board}</td><td>none</td></tr>
+ *   <tr><td>{@code led.port}</td><td>LED board line-protocol port, 1..65535</td><td>9200</td></tr>
+ *   <tr><td>{@code timezone}</td><td>time zone printed on tickets</td><td>Asia/Shanghai</td></tr>
  * </table>
  *
  * @param storeCode 3-digit store code
@@ -43,6 +51,12 @@ import java.util.regex.Pattern;
  * @param sessionExpiry how long the broker keeps the session while the agent is away
  * @param printerHost printer host, or null if the device is not a printer
  * @param printerPort printer TCP port
+ * @param paperWidthMm printer paper width in millimetres, 58 or 80
+ * @param printerPoll time between printer status reads (alarms, heartbeat state)
+ * @param journalFile where the ticket journal lives
+ * @param timezone zone for times printed on tickets
+ * @param ledHost LED board host, or null if the device is not an LED board
+ * @param ledPort LED board TCP port
  */
 public record AgentConfig(
         String storeCode,
@@ -53,7 +67,13 @@ public record AgentConfig(
         Duration heartbeatInterval,
         Duration sessionExpiry,
         String printerHost,
-        int printerPort) {
+        int printerPort,
+        int paperWidthMm,
+        Duration printerPoll,
+        Path journalFile,
+        ZoneId timezone,
+        String ledHost,
+        int ledPort) {
 
     /** Kinds of kitchen device, spelled as in the KitchenDevice resource. */
     public enum DeviceType {
@@ -81,6 +101,15 @@ public record AgentConfig(
     public static final String SESSION_EXPIRY = "session.expiry.seconds";
     public static final String PRINTER_HOST = "printer.host";
     public static final String PRINTER_PORT = "printer.port";
+    public static final String PRINTER_WIDTH = "printer.width.mm";
+    public static final String PRINTER_POLL = "printer.poll.seconds";
+    public static final String JOURNAL_FILE = "journal.file";
+    public static final String TIMEZONE = "timezone";
+    public static final String LED_HOST = "led.host";
+    public static final String LED_PORT = "led.port";
+
+    /** Default journal location on a device. */
+    public static final String DEFAULT_JOURNAL = "/var/lib/scanorder-agent/tickets.journal";
 
     private static final List<String> KEYS =
             List.of(
@@ -92,7 +121,18 @@ public record AgentConfig(
                     HEARTBEAT_INTERVAL,
                     SESSION_EXPIRY,
                     PRINTER_HOST,
-                    PRINTER_PORT);
+                    PRINTER_PORT,
+                    PRINTER_WIDTH,
+                    PRINTER_POLL,
+                    JOURNAL_FILE,
+                    TIMEZONE,
+                    LED_HOST,
+                    LED_PORT);
+
+    /** Every key the agent reads, in documentation order. */
+    public static List<String> keys() {
+        return KEYS;
+    }
 
     // Same rules as the broker's DeviceTopics (checked by a contract test): a device id can never
     // change the shape of a topic.
@@ -150,6 +190,32 @@ public record AgentConfig(
                             + ")");
         }
         int printerPort = r.integer(PRINTER_PORT, 9100, 1, 65535);
+        int width = r.integer(PRINTER_WIDTH, 80, 58, 80);
+        if (width != 58 && width != 80) {
+            r.problem(PRINTER_WIDTH, "must be 58 or 80", String.valueOf(width));
+        }
+        int poll = r.integer(PRINTER_POLL, 5, 1, 300);
+        String journal = r.optional(JOURNAL_FILE);
+        ZoneId zone = ZoneId.of("Asia/Shanghai");
+        String zoneText = r.optional(TIMEZONE);
+        if (zoneText != null) {
+            try {
+                zone = ZoneId.of(zoneText);
+            } catch (DateTimeException e) {
+                r.problem(TIMEZONE, "must be a time zone id like Asia/Shanghai", zoneText);
+            }
+        }
+        String ledHost = r.optional(LED_HOST);
+        if (type == DeviceType.LED_BOARD && ledHost == null) {
+            r.problems.add(
+                    LED_HOST
+                            + ": is required when "
+                            + DEVICE_TYPE
+                            + " is 'led-board' (set it or "
+                            + envName(LED_HOST)
+                            + ")");
+        }
+        int ledPort = r.integer(LED_PORT, 9200, 1, 65535);
         if (!r.problems.isEmpty()) {
             throw new AgentConfigException(r.problems);
         }
@@ -162,7 +228,13 @@ public record AgentConfig(
                 Duration.ofSeconds(heartbeat),
                 Duration.ofSeconds(sessionExpiry),
                 printerHost,
-                printerPort);
+                printerPort,
+                width,
+                Duration.ofSeconds(poll),
+                Path.of(journal == null ? DEFAULT_JOURNAL : journal),
+                zone,
+                ledHost,
+                ledPort);
     }
 
     @Override
@@ -181,6 +253,16 @@ public record AgentConfig(
                 + sessionExpiry
                 + ", printer="
                 + (printerHost == null ? "none" : printerHost + ":" + printerPort)
+                + ", paperWidthMm="
+                + paperWidthMm
+                + ", printerPoll="
+                + printerPoll
+                + ", journalFile="
+                + journalFile
+                + ", timezone="
+                + timezone
+                + ", led="
+                + (ledHost == null ? "none" : ledHost + ":" + ledPort)
                 + "]";
     }
 

@@ -8,7 +8,7 @@ import java.time.Instant;
  *
  * <pre>
  * {"deviceId":"hot-printer-1","seq":42,"sentAt":"2025-01-01T12:00:00Z","paper":"OK",
- *  "cover":"CLOSED","queueDepth":0,"agentVersion":"0.1.0"}
+ *  "cover":"CLOSED","printer":"ONLINE","queueDepth":0,"agentVersion":"0.1.0"}
  * </pre>
  *
  * Hand-written so the agent needs no JSON library; strings are escaped per RFC 8259.
@@ -27,6 +27,7 @@ public final class HeartbeatCodec {
         string(json, "sentAt", m.sentAt().toString()).append(',');
         string(json, "paper", m.health().paper().name()).append(',');
         string(json, "cover", m.health().cover().name()).append(',');
+        string(json, "printer", m.health().printer().name()).append(',');
         json.append("\"queueDepth\":").append(m.health().queueDepth()).append(',');
         string(json, "agentVersion", m.agentVersion());
         json.append('}');

@@ -18,7 +18,9 @@ import java.util.zip.CRC32C;
 /**
  * The agent's local memory of tickets, so that a restart (even after kill -9 or power loss) neither
  * loses a received ticket nor prints one twice: an append-only file of state changes RECEIVED (with
- * the payload) -&gt; PRINTED -&gt; ACKED, each forced to disk before the change is acted on.
+ * the payload) -&gt; PRINTING -&gt; PRINTED or FAILED (with the ack to send) -&gt; ACKED, each
+ * forced to disk before the change is acted on. A ticket found PRINTING after a restart was
+ * interrupted mid-job and is never printed again here.
  *
  * <p>Record layout: {@code int length, int crc32c, byte state, short idLength, id (UTF-8),
  * payload}; length and CRC cover everything after them. On open, records are replayed up to the
@@ -36,12 +38,16 @@ public final class TicketJournal implements AutoCloseable {
         /** On paper (the printer confirmed); the server has not been told yet. */
         PRINTED,
         /** The server has the ack: nothing left to do. */
-        ACKED
+        ACKED,
+        /** Handed to the printer; the outcome is not known yet. */
+        PRINTING,
+        /** Not printed (or unknown after an interruption); the FAILED ack is decided, not sent. */
+        FAILED
     }
 
     /**
-     * One ticket: {@code payload} is the ticket while RECEIVED or PRINTED, and the ack sent once
-     * ACKED.
+     * One ticket: {@code payload} is the ticket while RECEIVED, PRINTING or PRINTED, and the ack
+     * (to send, or sent) once FAILED or ACKED.
      */
     public record Entry(String ticketId, State state, byte[] payload) {}
 
@@ -90,23 +96,55 @@ public final class TicketJournal implements AutoCloseable {
         return true;
     }
 
+    /** Records that the ticket is about to go to the printer. */
+    public synchronized void printing(String ticketId) {
+        move(ticketId, State.RECEIVED, State.PRINTING, new byte[0]);
+    }
+
     /** Records that the printer confirmed the ticket. */
     public synchronized void printed(String ticketId) {
-        move(ticketId, State.RECEIVED, State.PRINTED, new byte[0]);
+        Entry e = entries.get(ticketId);
+        move(
+                ticketId,
+                e != null && e.state() == State.PRINTING ? State.PRINTING : State.RECEIVED,
+                State.PRINTED,
+                new byte[0]);
+    }
+
+    /** Records that the ticket will not be printed here and {@code ack} is the answer to send. */
+    public synchronized void failed(String ticketId, byte[] ack) {
+        Entry e = entries.get(ticketId);
+        move(
+                ticketId,
+                e != null && e.state() == State.PRINTING ? State.PRINTING : State.RECEIVED,
+                State.FAILED,
+                ack);
+    }
+
+    /** How many tickets are not acked yet (the device's queue depth). */
+    public synchronized int pendingCount() {
+        int n = 0;
+        for (Entry e : entries.values()) {
+            if (e.state() != State.ACKED) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
      * Records that the server has this device's final word on the ticket: "printed" (from {@code
-     * PRINTED}) or "failed" (from {@code RECEIVED}, so that the server's failover owns it and this
-     * device never prints it later). {@code ack} is the payload sent, kept to answer redeliveries.
+     * PRINTED}) or "failed" (from {@code FAILED} or {@code RECEIVED}, so that the server's failover
+     * owns it and this device never prints it later). {@code ack} is the payload sent, kept to
+     * answer redeliveries.
      */
     public synchronized void acked(String ticketId, byte[] ack) {
         Entry e = entries.get(ticketId);
-        move(
-                ticketId,
-                e != null && e.state() == State.RECEIVED ? State.RECEIVED : State.PRINTED,
-                State.ACKED,
-                ack);
+        State from = e == null ? State.PRINTED : e.state();
+        if (from != State.RECEIVED && from != State.FAILED) {
+            from = State.PRINTED;
+        }
+        move(ticketId, from, State.ACKED, ack);
     }
 
     public synchronized Optional<State> state(String ticketId) {
@@ -147,12 +185,12 @@ public final class TicketJournal implements AutoCloseable {
                         StandardOpenOption.TRUNCATE_EXISTING,
                         StandardOpenOption.WRITE)) {
             for (Entry e : entries.values()) {
-                if (e.state() == State.ACKED) {
-                    write(out, State.ACKED, e.ticketId(), e.payload());
+                if (e.state() == State.ACKED || e.state() == State.FAILED) {
+                    write(out, e.state(), e.ticketId(), e.payload());
                 } else {
                     write(out, State.RECEIVED, e.ticketId(), e.payload());
-                    if (e.state() == State.PRINTED) {
-                        write(out, State.PRINTED, e.ticketId(), new byte[0]);
+                    if (e.state() != State.RECEIVED) {
+                        write(out, e.state(), e.ticketId(), new byte[0]);
                     }
                 }
             }
@@ -206,8 +244,9 @@ public final class TicketJournal implements AutoCloseable {
         Entry previous = entries.get(ticketId);
         byte[] kept =
                 switch (state) {
-                    case RECEIVED, ACKED -> payload; // the ticket, then the ack that answered it
-                    case PRINTED -> previous == null ? new byte[0] : previous.payload();
+                    // the ticket, then the ack decided on or sent
+                    case RECEIVED, FAILED, ACKED -> payload;
+                    case PRINTING, PRINTED -> previous == null ? new byte[0] : previous.payload();
                 };
         entries.put(ticketId, new Entry(ticketId, state, kept));
     }

@@ -1,5 +1,6 @@
 package io.scanorder.agent.ticket;
 
+import io.scanorder.agent.printer.FailureReason;
 import io.scanorder.agent.printer.PrintResult;
 import io.scanorder.agent.printer.PrinterDriver;
 import io.scanorder.agent.ticket.TicketJournal.Entry;
@@ -11,8 +12,10 @@ import java.lang.System.Logger.Level;
  * once, then ack; on a redelivery re-send the ack instead of printing again; after a restart finish
  * whatever the journal says is unfinished.
  *
- * <p>Exactly-once printing holds except in one window no printer protocol can close: a crash after
- * the printer confirmed but before PRINTED reached the disk reprints that ticket.
+ * <p>At most once on paper: PRINTING is journaled before the job goes to the printer, and a ticket
+ * found PRINTING after a restart (the agent died mid-job, so nobody knows what reached the paper)
+ * is never printed again; it is answered FAILED with reason {@code INTERRUPTED} so the server
+ * decides (staff check, or the backup device).
  */
 public final class TicketProcessor {
 
@@ -67,10 +70,15 @@ public final class TicketProcessor {
         }
         State state = journal.state(ticket.ticketId()).orElseThrow();
         return switch (state) {
-            // a previous attempt failed before its FAILED ack got out: try again
+            // journaled by the receiving thread, not handled yet
             case RECEIVED -> print(ticket);
+            case PRINTING -> interrupted(ticket.ticketId());
             case PRINTED -> {
                 ack(TicketAck.printed(ticket.ticketId()));
+                yield Outcome.DUPLICATE;
+            }
+            case FAILED -> {
+                sendDecided(ticket.ticketId());
                 yield Outcome.DUPLICATE;
             }
             case ACKED -> {
@@ -82,13 +90,32 @@ public final class TicketProcessor {
     }
 
     /**
-     * Finishes what the journal says is unfinished, e.g. after a restart or a reconnection:
-     * re-sends acks of printed tickets and prints received ones.
+     * Re-sends acks that could not be sent earlier (printed or failed); prints nothing. Cheap to
+     * call periodically, e.g. after a reconnection.
+     */
+    public synchronized void retryAcks() {
+        for (Entry entry : journal.pending()) {
+            if (entry.state() == State.PRINTED) {
+                ack(TicketAck.printed(entry.ticketId()));
+            } else if (entry.state() == State.FAILED) {
+                sendDecided(entry.ticketId());
+            }
+        }
+    }
+
+    /**
+     * Finishes what the journal says is unfinished after a restart: re-sends acks of printed and
+     * failed tickets, answers interrupted ones FAILED/INTERRUPTED and prints received ones. Call it
+     * once at start, before any new ticket is handled.
      */
     public synchronized void recover() {
         for (Entry entry : journal.pending()) {
             if (entry.state() == State.PRINTED) {
                 ack(TicketAck.printed(entry.ticketId()));
+            } else if (entry.state() == State.FAILED) {
+                sendDecided(entry.ticketId());
+            } else if (entry.state() == State.PRINTING) {
+                interrupted(entry.ticketId());
             } else {
                 try {
                     print(codec.decode(entry.payload()));
@@ -102,7 +129,37 @@ public final class TicketProcessor {
         }
     }
 
+    private Outcome interrupted(String ticketId) {
+        LOG.log(
+                Level.WARNING,
+                "ticket "
+                        + ticketId
+                        + " was at the printer when the agent stopped; not printing it again");
+        return fail(
+                TicketAck.failed(
+                        ticketId,
+                        FailureReason.INTERRUPTED,
+                        "agent stopped mid-print; check the paper, not reprinted here"));
+    }
+
+    private Outcome fail(TicketAck ack) {
+        byte[] payload = ack.encode();
+        journal.failed(ack.ticketId(), payload);
+        return sendDecided(ack.ticketId()) ? Outcome.FAILED : Outcome.FAILED_ACK_PENDING;
+    }
+
+    /** Sends the FAILED ack journaled for {@code ticketId} and marks it ACKED once sent. */
+    private boolean sendDecided(String ticketId) {
+        byte[] payload = journal.entry(ticketId).orElseThrow().payload();
+        if (!send(ticketId, payload)) {
+            return false;
+        }
+        journal.acked(ticketId, payload);
+        return true;
+    }
+
     private Outcome print(KitchenTicket ticket) {
+        journal.printing(ticket.ticketId());
         PrintResult result = printer.print(ticket);
         if (result.confirmed()) {
             journal.printed(ticket.ticketId());
@@ -118,9 +175,7 @@ public final class TicketProcessor {
                         + result.reason()
                         + " "
                         + result.detail());
-        return ack(TicketAck.failed(ticket.ticketId(), result.reason(), result.detail()))
-                ? Outcome.FAILED
-                : Outcome.FAILED_ACK_PENDING;
+        return fail(TicketAck.failed(ticket.ticketId(), result.reason(), result.detail()));
     }
 
     /** Sends and, once the server has it, journals ACKED; false if it has to be retried. */

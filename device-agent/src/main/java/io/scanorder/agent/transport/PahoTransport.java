@@ -159,6 +159,52 @@ public final class PahoTransport implements Transport {
         }
     }
 
+    /**
+     * Checks that the broker accepts this device's credentials, without disturbing its session: no
+     * will, no {@code online}, and manual acknowledgements so that any ticket the broker delivers
+     * meanwhile stays unacknowledged and is delivered again to the agent.
+     *
+     * @throws TransportException saying why the connection was refused
+     */
+    public static void checkCredentials(AgentConfig config) throws TransportException {
+        MqttAsyncClient probe;
+        try {
+            probe =
+                    new MqttAsyncClient(
+                            config.brokerUri().toString(),
+                            config.deviceId(),
+                            new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new TransportException("cannot create MQTT client: " + describe(e), e);
+        }
+        probe.setManualAcks(true);
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(config.deviceId());
+        options.setPassword(config.brokerPassword().getBytes(StandardCharsets.UTF_8));
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(config.sessionExpiry().toSeconds());
+        options.setConnectionTimeout(10);
+        try {
+            probe.connect(options).waitForCompletion(TIMEOUT_MS);
+            probe.disconnect().waitForCompletion(TIMEOUT_MS);
+        } catch (MqttException e) {
+            throw new TransportException(
+                    "broker "
+                            + config.brokerUri()
+                            + " refused device '"
+                            + config.deviceId()
+                            + "': "
+                            + describe(e),
+                    e);
+        } finally {
+            try {
+                probe.close(true);
+            } catch (MqttException e) {
+                LOG.log(Level.DEBUG, "closing MQTT probe", e);
+            }
+        }
+    }
+
     private static String describe(MqttException e) {
         return e.getMessage() + " (reason code " + e.getReasonCode() + ")";
     }
@@ -182,7 +228,16 @@ public final class PahoTransport implements Transport {
         public void messageArrived(String topic, MqttMessage message) {
             for (Map.Entry<DeviceChannel, MessageHandler> e : handlers.entrySet()) {
                 if (topic(e.getKey()).equals(topic)) {
-                    e.getValue().onMessage(e.getKey(), message.getPayload());
+                    try {
+                        e.getValue().onMessage(e.getKey(), message.getPayload());
+                    } catch (RuntimeException failure) {
+                        // Paho drops the connection when a callback throws: one bad message must
+                        // not take the device offline, so log it and carry on.
+                        LOG.log(
+                                Level.ERROR,
+                                "handler for " + topic + " failed on a message; dropped it",
+                                failure);
+                    }
                     return;
                 }
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scanorder.agent.heartbeat.DeviceHealth.Cover;
+import io.scanorder.agent.heartbeat.DeviceHealth.Link;
 import io.scanorder.agent.heartbeat.DeviceHealth.Paper;
 import io.scanorder.agent.heartbeat.HeartbeatCodec.HeartbeatMessage;
 import java.time.Instant;
@@ -23,7 +24,7 @@ class HeartbeatCodecTest {
                                 "hot-printer-1",
                                 42,
                                 Instant.parse("2025-01-01T12:00:00Z"),
-                                new DeviceHealth(Paper.LOW, Cover.CLOSED, 3),
+                                new DeviceHealth(Paper.LOW, Cover.CLOSED, Link.OFFLINE, 3),
                                 "0.1.0"));
 
         JsonNode node = json.readTree(payload);
@@ -32,9 +33,10 @@ class HeartbeatCodecTest {
         assertThat(node.get("sentAt").asText()).isEqualTo("2025-01-01T12:00:00Z");
         assertThat(node.get("paper").asText()).isEqualTo("LOW");
         assertThat(node.get("cover").asText()).isEqualTo("CLOSED");
+        assertThat(node.get("printer").asText()).isEqualTo("OFFLINE");
         assertThat(node.get("queueDepth").asInt()).isEqualTo(3);
         assertThat(node.get("agentVersion").asText()).isEqualTo("0.1.0");
-        assertThat(node.size()).isEqualTo(7);
+        assertThat(node.size()).isEqualTo(8);
     }
 
     @Test

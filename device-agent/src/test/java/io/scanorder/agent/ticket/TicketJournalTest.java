@@ -45,6 +45,36 @@ class TicketJournalTest {
     }
 
     @Test
+    void printingAndFailedStatesSurviveReopeningAndCompaction() {
+        Path file = dir.resolve("tickets.journal");
+        try (TicketJournal journal = TicketJournal.open(file)) {
+            journal.received("T-1", bytes("one"));
+            journal.printing("T-1");
+            journal.received("T-2", bytes("two"));
+            journal.printing("T-2");
+            journal.failed("T-2", bytes("failed-2"));
+            journal.received("T-3", bytes("three"));
+            journal.printing("T-3");
+            journal.printed("T-3");
+            assertThat(journal.pendingCount()).isEqualTo(3);
+            journal.compact();
+        }
+
+        try (TicketJournal journal = TicketJournal.open(file)) {
+            assertThat(journal.state("T-1")).contains(State.PRINTING);
+            assertThat(journal.entry("T-1").orElseThrow().payload()).isEqualTo(bytes("one"));
+            assertThat(journal.state("T-2")).contains(State.FAILED);
+            assertThat(journal.entry("T-2").orElseThrow().payload()).isEqualTo(bytes("failed-2"));
+            assertThat(journal.state("T-3")).contains(State.PRINTED);
+            journal.acked("T-2", bytes("failed-2"));
+            assertThat(journal.pendingCount()).isEqualTo(2);
+            assertThatThrownBy(() -> journal.printing("T-3"))
+                    .hasMessage(
+                            "ticket 'T-3' cannot become PRINTING: it is PRINTED, expected RECEIVED");
+        }
+    }
+
+    @Test
     void recordTornByACrashIsDroppedAndCompleteOnesAreKept() throws Exception {
         Path file = dir.resolve("tickets.journal");
         long completeSize;
