@@ -19,18 +19,24 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class OrderMetrics {
+    private static final String ORDERS = "scanorder.orders";
+
     private final MeterRegistry registry;
     private final Map<OrderState, AtomicLong> byState = new EnumMap<>(OrderState.class);
 
     @Inject
     public OrderMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Quarkus injects the global composite registry, which outlives an application restart
+        // in the same JVM (as in tests); a gauge left there would keep reading the old counts.
+        registry.find(ORDERS).gauges().forEach(registry::remove);
         for (OrderState s : OrderState.values()) {
             AtomicLong count = new AtomicLong();
             byState.put(s, count);
-            Gauge.builder("scanorder.orders", count, AtomicLong::get)
+            Gauge.builder(ORDERS, count, AtomicLong::get)
                     .description("Orders in each state, as last counted in the database")
                     .tag("state", s.name())
+                    .strongReference(true)
                     .register(registry);
         }
     }
