@@ -8,6 +8,8 @@ ALTER TABLE stores ALTER COLUMN order_timeout_seconds DROP DEFAULT;
 ALTER TABLE stores ALTER COLUMN order_timeout_seconds DROP NOT NULL;
 
 ALTER TABLE refunds ADD COLUMN decision_reason TEXT NULL;
-ALTER TABLE refunds ADD COLUMN decided_by_kind TEXT NULL;
-ALTER TABLE refunds ADD CONSTRAINT refunds_decided_kind_ck
+-- The check is declared with the column, so one statement adds both (CockroachDB runs schema
+-- changes asynchronously; a separate ADD CONSTRAINT on a column being added is best avoided).
+ALTER TABLE refunds ADD COLUMN decided_by_kind TEXT NULL
+    CONSTRAINT refunds_decided_kind_ck
     CHECK (decided_by_kind IS NULL OR decided_by_kind IN ('DINER', 'STAFF', 'SYSTEM', 'PAYMENT'));
