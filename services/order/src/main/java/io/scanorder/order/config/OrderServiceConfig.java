@@ -14,6 +14,9 @@ public interface OrderServiceConfig {
     /** How the service checks its dependencies for the gRPC health service. */
     HealthSettings health();
 
+    /** Closing of orders left unpaid, and the orders-by-state gauge. */
+    OrderStateSettings orderStates();
+
     /** Retry policy for serialization failures. */
     interface TransactionSettings {
         /** Attempts in total, including the first; at least 1. */
@@ -34,5 +37,27 @@ public interface OrderServiceConfig {
         /** How often the database is probed to set the gRPC serving status. */
         @WithDefault("PT2S")
         Duration databaseCheckInterval();
+    }
+
+    /** Payment timeout job and order metrics (io.scanorder.order.state). */
+    interface OrderStateSettings {
+        /**
+         * Payment timeout of a store whose {@code stores.order_timeout_seconds} is NULL; a store
+         * may set its own (60 s to 24 h).
+         */
+        @WithDefault("PT15M")
+        Duration defaultPaymentTimeout();
+
+        /** How often the job looks for PENDING_PAYMENT orders past their deadline. */
+        @WithDefault("PT30S")
+        Duration timeoutCheckInterval();
+
+        /** Overdue orders read per batch (each closed in its own transaction); batches repeat. */
+        @WithDefault("100")
+        int timeoutBatchSize();
+
+        /** How often scanorder_orders{state} is re-counted from the database. */
+        @WithDefault("PT15S")
+        Duration metricsRefreshInterval();
     }
 }

@@ -1,0 +1,306 @@
+package io.scanorder.order.state;
+
+import io.scanorder.order.db.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/**
+ * Refund requests and staff decisions, following the refund rules of the state machine: before
+ * acceptance a full refund is self-service; while the kitchen works on the order (ACCEPTED to
+ * READY) a diner's request waits for staff approval; from SERVED on none is allowed. An approved
+ * refund moves the order to REFUNDING in the same transaction as the refund row.
+ */
+@ApplicationScoped
+public class OrderRefunds {
+    /** Idempotency key of the refund a staff rejection starts (one per order). */
+    static final String REJECT_KEY = "staff-reject";
+
+    /** Refund amount meaning "everything paid and not yet refunded or requested". */
+    private static final long FULL = -1;
+
+    private final Transactions transactions;
+    private final OrderTransitions transitions;
+    private final OrderMetrics metrics;
+
+    @Inject
+    public OrderRefunds(
+            Transactions transactions, OrderTransitions transitions, OrderMetrics metrics) {
+        this.transactions = transactions;
+        this.transitions = transitions;
+        this.metrics = metrics;
+    }
+
+    /** What became of a refund request or decision. */
+    public record RefundOutcome(UUID refundId, String refundState, MoveResult move) {}
+
+    /**
+     * Requests a refund. Idempotent by {@code (orderId, idempotencyKey)}: a repeat returns the
+     * first request's refund.
+     *
+     * @throws IllegalArgumentException for a blank key or reason, or an amount below 1
+     * @throws AmountOutOfRangeException when the amount exceeds what is paid and not yet refunded
+     *     or already requested
+     * @throws IllegalTransitionException when the order's state allows no refund
+     */
+    public RefundOutcome request(
+            UUID orderId, String idempotencyKey, long refundFen, String reason, Actor actor) {
+        if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 64) {
+            throw new IllegalArgumentException("idempotency_key must be 1-64 characters");
+        }
+        if (refundFen < 1) {
+            throw new IllegalArgumentException("refund_fen must be at least 1, got " + refundFen);
+        }
+        String why = OrderTransitions.checkReason(reason);
+        if (why.isEmpty()) {
+            throw new IllegalArgumentException("reason is required for a refund");
+        }
+        RefundOutcome outcome =
+                transactions.inTransaction(
+                        "refund-request",
+                        c -> requestIn(c, orderId, idempotencyKey, refundFen, why, actor));
+        if (outcome.move() != null) {
+            metrics.recorded(outcome.move());
+        }
+        return outcome;
+    }
+
+    /**
+     * Staff reject a PAID order: a full refund starts and the order moves to REFUNDING. Repeating
+     * the rejection returns the first one's refund.
+     *
+     * @throws IllegalArgumentException without a reason
+     * @throws IllegalTransitionException when the order is not PAID
+     */
+    public RefundOutcome reject(UUID orderId, Actor actor, String reason) {
+        String why = OrderTransitions.checkReason(reason);
+        if (why.isEmpty()) {
+            throw new IllegalArgumentException("reason is required to reject an order");
+        }
+        RefundOutcome outcome =
+                transactions.inTransaction(
+                        "order-reject",
+                        c -> {
+                            RefundOutcome earlier = byKey(c, orderId, REJECT_KEY);
+                            if (earlier != null) {
+                                return earlier;
+                            }
+                            OrderState state = stateOf(c, orderId);
+                            if (state != OrderState.PAID) {
+                                throw new IllegalTransitionException(
+                                        orderId.toString(),
+                                        state,
+                                        OrderState.REFUNDING,
+                                        "only a PAID order can be rejected; once accepted,"
+                                                + " refund it with RequestRefund");
+                            }
+                            return requestIn(c, orderId, REJECT_KEY, FULL, why, actor);
+                        });
+        if (outcome.move() != null) {
+            metrics.recorded(outcome.move());
+        }
+        return outcome;
+    }
+
+    private static OrderState stateOf(Connection c, UUID orderId) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT state FROM orders WHERE order_id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new OrderNotFoundException("order " + orderId + " does not exist");
+                }
+                return OrderState.parse(rs.getString(1));
+            }
+        }
+    }
+
+    private static RefundOutcome byKey(Connection c, UUID orderId, String key) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT refund_id, state FROM refunds"
+                                + " WHERE order_id = ? AND idempotency_key = ?")) {
+            ps.setObject(1, orderId);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? new RefundOutcome(rs.getObject(1, UUID.class), rs.getString(2), null)
+                        : null;
+            }
+        }
+    }
+
+    private RefundOutcome requestIn(
+            Connection c, UUID orderId, String key, long refundFen, String why, Actor actor)
+            throws SQLException {
+        RefundOutcome earlier = byKey(c, orderId, key);
+        if (earlier != null) {
+            return earlier;
+        }
+        OrderState state;
+        long open;
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT o.state, o.paid_fen - o.refunded_fen - COALESCE((SELECT"
+                                + " sum(r.refund_fen) FROM refunds r WHERE r.order_id ="
+                                + " o.order_id AND r.state IN ('AWAITING_APPROVAL',"
+                                + " 'PROCESSING')), 0) FROM orders o WHERE o.order_id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new OrderNotFoundException("order " + orderId + " does not exist");
+                }
+                state = OrderState.parse(rs.getString(1));
+                open = rs.getLong(2);
+            }
+        }
+        if (refundFen == FULL) {
+            refundFen = open;
+        }
+        boolean waitsForStaff =
+                actor.kind() != ActorKind.STAFF
+                        && OrderStateMachine.STAFF_APPROVED_REFUND_STATES.contains(state);
+        if (!waitsForStaff) {
+            // Refused here, before any row is written, when the state allows no refund.
+            OrderStateMachine.check(orderId.toString(), state, OrderState.REFUNDING, actor.kind());
+        }
+        if (refundFen > open || refundFen < 1) {
+            throw new AmountOutOfRangeException(
+                    "refund_fen "
+                            + refundFen
+                            + " exceeds the "
+                            + open
+                            + " fen paid and not yet refunded or requested for order "
+                            + orderId);
+        }
+        if (state == OrderState.PAID && actor.kind() == ActorKind.DINER && refundFen != open) {
+            throw new IllegalArgumentException(
+                    "before acceptance only a full refund is self-service: refund_fen must be "
+                            + open
+                            + ", got "
+                            + refundFen);
+        }
+        String refundState = waitsForStaff ? "AWAITING_APPROVAL" : "PROCESSING";
+        UUID refundId = UUID.randomUUID();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO refunds (refund_id, order_id, idempotency_key, refund_fen,"
+                                + " state, reason, requested_by_kind, requested_by_id,"
+                                + " decided_by_kind, decided_by_id, decided_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                + (waitsForStaff ? "NULL" : "now()")
+                                + ")")) {
+            ps.setObject(1, refundId);
+            ps.setObject(2, orderId);
+            ps.setString(3, key);
+            ps.setLong(4, refundFen);
+            ps.setString(5, refundState);
+            ps.setString(6, why);
+            ps.setString(7, actor.kind().name());
+            ps.setString(8, actor.id());
+            ps.setString(9, waitsForStaff ? null : actor.kind().name());
+            ps.setString(10, waitsForStaff ? null : actor.id());
+            ps.executeUpdate();
+        }
+        MoveResult move =
+                waitsForStaff
+                        ? null
+                        : transitions.moveIn(
+                                c, orderId, OrderState.REFUNDING, actor, "refund: " + why);
+        return new RefundOutcome(refundId, refundState, move);
+    }
+
+    /**
+     * Approves or declines a refund that waits for staff. Repeating the same decision returns the
+     * refund unchanged.
+     *
+     * @throws OrderNotFoundException for an unknown order or a refund not of this order
+     * @throws OrderRuleException when the refund was decided the other way or never waited
+     * @throws IllegalTransitionException when approving and the order's state no longer allows a
+     *     refund (e.g. it was SERVED meanwhile)
+     */
+    public RefundOutcome decide(
+            UUID orderId, UUID refundId, boolean approve, Actor approver, String reason) {
+        if (approver.kind() != ActorKind.STAFF) {
+            throw new IllegalArgumentException(
+                    "approver.kind must be STAFF: only staff decide refunds, got "
+                            + approver.kind());
+        }
+        String why = OrderTransitions.checkReason(reason);
+        if (!approve && why.isEmpty()) {
+            throw new IllegalArgumentException("reason is required when declining a refund");
+        }
+        RefundOutcome outcome =
+                transactions.inTransaction(
+                        "refund-decision",
+                        c -> decideIn(c, orderId, refundId, approve, approver, why));
+        if (outcome.move() != null) {
+            metrics.recorded(outcome.move());
+        }
+        return outcome;
+    }
+
+    private RefundOutcome decideIn(
+            Connection c, UUID orderId, UUID refundId, boolean approve, Actor approver, String why)
+            throws SQLException {
+        String current;
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT state FROM refunds WHERE refund_id = ? AND order_id = ?")) {
+            ps.setObject(1, refundId);
+            ps.setObject(2, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new OrderNotFoundException(
+                            "refund " + refundId + " of order " + orderId + " does not exist");
+                }
+                current = rs.getString(1);
+            }
+        }
+        String wanted = approve ? "PROCESSING" : "DECLINED";
+        if (!current.equals("AWAITING_APPROVAL")) {
+            boolean sameDecision =
+                    approve ? !current.equals("DECLINED") : current.equals("DECLINED");
+            if (sameDecision) {
+                return new RefundOutcome(refundId, current, null);
+            }
+            throw new OrderRuleException(
+                    "refund "
+                            + refundId
+                            + " was already "
+                            + (current.equals("DECLINED") ? "declined" : "approved")
+                            + " (state "
+                            + current
+                            + "); request a new refund instead");
+        }
+        MoveResult move =
+                approve
+                        ? transitions.moveIn(
+                                c,
+                                orderId,
+                                OrderState.REFUNDING,
+                                approver,
+                                why.isEmpty() ? "refund approved" : "refund approved: " + why)
+                        : null;
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE refunds SET state = ?, decided_by_kind = 'STAFF', decided_by_id = ?,"
+                                + " decided_at = now(),"
+                                + " decision_reason = ? WHERE refund_id = ?"
+                                + " AND state = 'AWAITING_APPROVAL'")) {
+            ps.setString(1, wanted);
+            ps.setString(2, approver.id());
+            ps.setString(3, why);
+            ps.setObject(4, refundId);
+            if (ps.executeUpdate() != 1) {
+                throw new ConcurrentChangeException(
+                        "refund " + refundId + " was decided concurrently; read the order again");
+            }
+        }
+        return new RefundOutcome(refundId, wanted, move);
+    }
+}
