@@ -6,18 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 
 class MqttBrokerIT {
@@ -46,37 +38,9 @@ class MqttBrokerIT {
                 MqttBroker.shared()
                         .addDevice("009", "kit-printer", "dev-pw")
                         .addServiceAccount("kit-service", "svc-pw");
-        MqttClient service = connect("kit-service-1", "kit-service", "svc-pw");
-        List<String> received = new CopyOnWriteArrayList<>();
-        service.setCallback(
-                new MqttCallback() {
-                    @Override
-                    public void messageArrived(String topic, MqttMessage message) {
-                        received.add(
-                                topic
-                                        + " "
-                                        + new String(message.getPayload(), StandardCharsets.UTF_8));
-                    }
-
-                    @Override
-                    public void disconnected(MqttDisconnectResponse response) {}
-
-                    @Override
-                    public void mqttErrorOccurred(MqttException exception) {}
-
-                    @Override
-                    public void deliveryComplete(IMqttToken token) {}
-
-                    @Override
-                    public void connectComplete(boolean reconnect, String serverURI) {}
-
-                    @Override
-                    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-                });
-        service.subscribe(
-                new MqttSubscription[] {
-                    new MqttSubscription("$share/kit/scanorder/009/devices/+/acks", 1)
-                });
+        MqttServiceClient service =
+                new MqttServiceClient(broker, "kit-service", "svc-pw")
+                        .subscribe("$share/kit/scanorder/009/devices/+/acks");
         MqttClient device = connect("kit-printer", "kit-printer", "dev-pw");
 
         device.publish(
@@ -88,11 +52,10 @@ class MqttBrokerIT {
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(
                         () ->
-                                assertThat(received)
+                                assertThat(service.lines())
                                         .containsExactly(
                                                 "scanorder/009/devices/kit-printer/acks printed T-1"));
         device.disconnect();
-        service.disconnect();
         device.close();
         service.close();
         assertThat(broker.port()).isPositive();

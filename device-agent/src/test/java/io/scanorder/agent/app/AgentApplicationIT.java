@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.scanorder.agent.app.ServiceClient.Received;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scanorder.agent.config.AgentConfig;
 import io.scanorder.agent.emulator.PrinterEmulator;
 import io.scanorder.agent.printer.EscPosPrinterDriver;
@@ -19,6 +19,9 @@ import io.scanorder.agent.ticket.TicketJournal;
 import io.scanorder.agent.transport.DeviceChannel;
 import io.scanorder.agent.transport.PahoTransport;
 import io.scanorder.testkit.MqttBroker;
+import io.scanorder.testkit.MqttServiceClient;
+import io.scanorder.testkit.MqttServiceClient.Received;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,11 +50,15 @@ class AgentApplicationIT {
     private static final AtomicInteger DEVICES = new AtomicInteger();
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    private static final String SERVICE_USER = "fleet-it-service";
+    private static final String SERVICE_PASSWORD = "fleet-it-pw";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir Path dir;
     private MqttBroker broker;
     private PrinterEmulator printer;
     private EscPosPrinterDriver driver;
-    private ServiceClient service;
+    private MqttServiceClient service;
     private String deviceId;
     private final TicketCodec codec = new TicketCodec();
     private final List<AutoCloseable> running = new ArrayList<>();
@@ -67,7 +74,7 @@ class AgentApplicationIT {
                         EscPosPrinterDriver.Settings.of("127.0.0.1", printer.port()),
                         new TicketLayout(PaperWidth.MM80, ZoneId.of("Asia/Shanghai")));
         service =
-                new ServiceClient(broker)
+                new MqttServiceClient(broker, SERVICE_USER, SERVICE_PASSWORD)
                         .subscribe(
                                 topic(DeviceChannel.ACKS),
                                 topic(DeviceChannel.ALARMS),
@@ -153,21 +160,29 @@ class AgentApplicationIT {
 
     private List<JsonNode> acks(String ticketId) {
         return service.on(topic(DeviceChannel.ACKS)).stream()
-                .map(Received::json)
+                .map(AgentApplicationIT::json)
                 .filter(j -> j.get("ticketId").asText().equals(ticketId))
                 .toList();
     }
 
     private List<String> alarms() {
         return service.on(topic(DeviceChannel.ALARMS)).stream()
-                .map(Received::json)
+                .map(AgentApplicationIT::json)
                 .map(j -> j.get("alarm").asText() + " " + j.get("state").asText())
                 .toList();
     }
 
+    private static JsonNode json(Received message) {
+        try {
+            return JSON.readTree(message.text());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON on " + message.topic() + ": " + message.text(), e);
+        }
+    }
+
     private JsonNode lastHeartbeat() {
         List<Received> beats = service.on(topic(DeviceChannel.HEARTBEAT));
-        return beats.isEmpty() ? null : beats.get(beats.size() - 1).json();
+        return beats.isEmpty() ? null : json(beats.get(beats.size() - 1));
     }
 
     @Test

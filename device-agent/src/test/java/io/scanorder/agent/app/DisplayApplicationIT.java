@@ -9,6 +9,7 @@ import io.scanorder.agent.led.LineProtocolLedBoard;
 import io.scanorder.agent.transport.DeviceChannel;
 import io.scanorder.agent.transport.PahoTransport;
 import io.scanorder.testkit.MqttBroker;
+import io.scanorder.testkit.MqttServiceClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class DisplayApplicationIT {
 
     private MqttBroker broker;
     private LedBoardEmulator board;
-    private ServiceClient service;
+    private MqttServiceClient service;
     private DisplayApplication agent;
     private String deviceId;
 
@@ -37,7 +38,7 @@ class DisplayApplicationIT {
         deviceId = "led-" + System.nanoTime() % 100_000;
         broker.addDevice(STORE, deviceId, "pw-" + deviceId);
         board = LedBoardEmulator.start(0);
-        service = new ServiceClient(broker);
+        service = new MqttServiceClient(broker, "display-it-service", "display-it-pw");
     }
 
     @AfterEach

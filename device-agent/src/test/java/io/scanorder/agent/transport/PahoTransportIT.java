@@ -9,22 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scanorder.agent.AgentMain;
 import io.scanorder.agent.config.AgentConfig;
 import io.scanorder.testkit.MqttBroker;
+import io.scanorder.testkit.MqttServiceClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,53 +52,16 @@ class PahoTransportIT {
         return AgentConfig.from(p, Map.of());
     }
 
-    /** A service subscriber recording "topic payload" lines. */
-    private List<String> serviceSees(String filter) throws MqttException {
-        MqttClient service =
-                new MqttClient(
-                        broker.uri(),
-                        "agent-it-service-" + System.nanoTime(),
-                        new MemoryPersistence());
-        List<String> seen = new CopyOnWriteArrayList<>();
-        service.setCallback(
-                new MqttCallback() {
-                    @Override
-                    public void messageArrived(String topic, MqttMessage message) {
-                        seen.add(
-                                topic
-                                        + " "
-                                        + new String(message.getPayload(), StandardCharsets.UTF_8));
-                    }
-
-                    @Override
-                    public void disconnected(MqttDisconnectResponse response) {}
-
-                    @Override
-                    public void mqttErrorOccurred(MqttException exception) {}
-
-                    @Override
-                    public void deliveryComplete(IMqttToken token) {}
-
-                    @Override
-                    public void connectComplete(boolean reconnect, String serverURI) {}
-
-                    @Override
-                    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-                });
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setUserName("agent-it-service");
-        options.setPassword("svc-pw".getBytes(StandardCharsets.UTF_8));
-        service.connect(options);
-        service.subscribe(new MqttSubscription[] {new MqttSubscription(filter, 1)});
-        cleanup.add(
-                () -> {
-                    service.disconnect();
-                    service.close();
-                });
-        return seen;
+    /** A service subscriber; its {@code lines()} are "topic payload", oldest first. */
+    private MqttServiceClient serviceSees(String filter) throws MqttException {
+        MqttServiceClient service =
+                new MqttServiceClient(broker, "agent-it-service", "svc-pw").subscribe(filter);
+        cleanup.add(service);
+        return service;
     }
 
-    private static String last(List<String> lines) {
+    private static String last(MqttServiceClient service) {
+        List<String> lines = service.lines();
         return lines.isEmpty() ? null : lines.get(lines.size() - 1);
     }
 
@@ -114,8 +69,8 @@ class PahoTransportIT {
     void agentComesOnlineAndSendsHeartbeats() throws Exception {
         AgentConfig config = config("it-tablet-1", "right-it-tablet-1", broker.uri());
         String status = DeviceChannel.STATUS.topic(STORE, "it-tablet-1");
-        List<String> statuses = serviceSees(status);
-        List<String> heartbeats =
+        MqttServiceClient statuses = serviceSees(status);
+        MqttServiceClient heartbeats =
                 serviceSees(
                         "$share/agent-it/" + DeviceChannel.HEARTBEAT.topic(STORE, "it-tablet-1"));
 
@@ -125,20 +80,18 @@ class PahoTransportIT {
 
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(last(statuses)).isEqualTo(status + " online"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats.size() >= 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats.received().size() >= 2);
         ObjectMapper json = new ObjectMapper();
-        JsonNode first =
-                json.readTree(heartbeats.get(0).substring(heartbeats.get(0).indexOf(' ') + 1));
-        JsonNode second =
-                json.readTree(heartbeats.get(1).substring(heartbeats.get(1).indexOf(' ') + 1));
+        JsonNode first = json.readTree(heartbeats.received().get(0).text());
+        JsonNode second = json.readTree(heartbeats.received().get(1).text());
         assertThat(first.get("deviceId").asText()).isEqualTo("it-tablet-1");
         assertThat(first.get("paper").asText()).isEqualTo("UNKNOWN");
         assertThat(second.get("seq").asLong()).isEqualTo(first.get("seq").asLong() + 1);
 
         // the retained status is what a service that starts later sees first
-        List<String> late = serviceSees(status);
+        MqttServiceClient late = serviceSees(status);
         await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(late).containsExactly(status + " online"));
+                .untilAsserted(() -> assertThat(late.lines()).containsExactly(status + " online"));
 
         // a clean stop also leaves "offline" behind
         agent.close();
@@ -153,7 +106,7 @@ class PahoTransportIT {
         cleanup.add(proxy);
         AgentConfig config = config("it-tablet-2", "right-it-tablet-2", proxy.uri());
         String status = DeviceChannel.STATUS.topic(STORE, "it-tablet-2");
-        List<String> statuses = serviceSees(status);
+        MqttServiceClient statuses = serviceSees(status);
         PahoTransport transport = new PahoTransport(config);
         cleanup.add(0, transport);
         transport.connect();
@@ -164,9 +117,9 @@ class PahoTransportIT {
 
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(last(statuses)).isEqualTo(status + " offline"));
-        List<String> late = serviceSees(status);
+        MqttServiceClient late = serviceSees(status);
         await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(late).containsExactly(status + " offline"));
+                .untilAsserted(() -> assertThat(late.lines()).containsExactly(status + " offline"));
 
         proxy.open();
 
@@ -190,19 +143,12 @@ class PahoTransportIT {
                                         + " "
                                         + new String(payload, StandardCharsets.UTF_8)));
 
-        MqttClient service =
-                new MqttClient(broker.uri(), "agent-it-service-push", new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setUserName("agent-it-service");
-        options.setPassword("svc-pw".getBytes(StandardCharsets.UTF_8));
-        service.connect(options);
-        service.publish(
-                DeviceChannel.CONFIG.topic(STORE, "it-tablet-3"),
-                "{\"copies\":2}".getBytes(StandardCharsets.UTF_8),
-                1,
-                true);
-        service.disconnect();
-        service.close();
+        try (MqttServiceClient service =
+                new MqttServiceClient(broker, "agent-it-service", "svc-pw")) {
+            service.publishRetained(
+                    DeviceChannel.CONFIG.topic(STORE, "it-tablet-3"),
+                    "{\"copies\":2}".getBytes(StandardCharsets.UTF_8));
+        }
 
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(received).containsExactly("config {\"copies\":2}"));

@@ -51,7 +51,9 @@ class CredentialWatcherTest {
 
         secret.update(Map.of("B", B + "\n"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> store.find("A").isEmpty());
+        // The store swaps first and the listener hears of it right after: wait for both.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> store.find("A").isEmpty() && !changes.isEmpty());
         assertThat(store.find("B")).isPresent();
         assertThat(changes).hasSize(1);
         assertThat(changes.get(0).revoked()).containsExactly(Principal.device("001", "A"));
@@ -66,7 +68,9 @@ class CredentialWatcherTest {
 
         secret.update(Map.of("credentials", A + "\n" + B + "\n"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> store.find("B").isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> store.find("B").isPresent() && !changes.isEmpty());
+        assertThat(changes).hasSize(1);
         assertThat(changes.get(0).added()).containsExactly(Principal.device("001", "B"));
     }
 
