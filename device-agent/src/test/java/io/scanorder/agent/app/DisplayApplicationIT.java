@@ -109,7 +109,9 @@ class DisplayApplicationIT {
 
         await().atMost(WAIT).until(() -> agent.counters().droppedInvalid() == 3);
         assertThat(board.shown()).containsExactly("0042");
-        assertThat(board.history()).hasSize(1);
+        // QoS 1 is at-least-once, so "0042" may legitimately be shown twice; what must never
+        // reach the board is anything from the three bad payloads.
+        assertThat(board.history()).containsOnly(List.of("0042"));
         publish("{\"ready\":[\"0050\"]}");
         await().atMost(WAIT).until(() -> board.shown().equals(List.of("0050")));
     }
