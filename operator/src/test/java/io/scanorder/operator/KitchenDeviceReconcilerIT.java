@@ -62,7 +62,9 @@ class KitchenDeviceReconcilerIT {
                         Clock.systemUTC(),
                         o ->
                                 o.withUseSSAToPatchPrimaryResource(false)
-                                        .withSSABasedCreateUpdateMatchForDependentResources(false));
+                                        .withSSABasedCreateUpdateMatchForDependentResources(false)
+                                        // The client is the testkit's, shared by every IT.
+                                        .withCloseClientOnStop(false));
         operator.start();
     }
 
