@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.scanorder.operator.model.DeviceCredentials;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -25,6 +26,8 @@ public final class OperatorMain {
             Consumer<ConfigurationServiceOverrider> overrides) {
         Operator operator = new Operator(o -> overrides.accept(o.withKubernetesClient(client)));
         operator.register(new StoreReconciler(clock));
+        operator.register(
+                new KitchenDeviceReconciler(clock, DeviceCredentials.brokerUri(System.getenv())));
         return operator;
     }
 

@@ -68,7 +68,9 @@ class StoreReconcilerIT {
                         Clock.systemUTC(),
                         o ->
                                 o.withUseSSAToPatchPrimaryResource(false)
-                                        .withSSABasedCreateUpdateMatchForDependentResources(false));
+                                        .withSSABasedCreateUpdateMatchForDependentResources(false)
+                                        // The client is the testkit's, shared by every IT.
+                                        .withCloseClientOnStop(false));
         operator.start();
     }
 
