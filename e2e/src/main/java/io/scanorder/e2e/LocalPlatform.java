@@ -102,6 +102,11 @@ public final class LocalPlatform implements AutoCloseable {
         order.put("quarkus.datasource.username", postgres.user());
         order.put("quarkus.datasource.password", postgres.password());
         order.put("quarkus.redis.hosts", redis.uri());
+        // Diner login goes to the simulator's code2session with the demo mini-program.
+        order.put("scanorder.wechat.app-id", DEMO_APP_ID);
+        order.put("scanorder.wechat.secret", appSecret);
+        order.put("scanorder.wechat.api-host-url", wechat.baseUrl());
+        order.put("scanorder.diner.sessions.signing-key", randomBase64(32));
         ServiceProcess orderService = ServiceProcess.start("order", orderJar, order, serviceOutput);
         started.push(orderService);
 
@@ -207,6 +212,12 @@ public final class LocalPlatform implements AutoCloseable {
                 System.err.println("local platform: error while stopping a component: " + e);
             }
         }
+    }
+
+    private static String randomBase64(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return Base64.getEncoder().encodeToString(random);
     }
 
     private static String randomHex(int bytes) {

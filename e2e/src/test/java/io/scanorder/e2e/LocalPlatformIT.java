@@ -2,6 +2,7 @@ package io.scanorder.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** The README's run command, as a test: the platform comes up and answers from outside. */
 class LocalPlatformIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static LocalPlatform platform;
 
     @BeforeAll
@@ -66,6 +68,42 @@ class LocalPlatformIT {
                         "Order service HTTP",
                         "Payment service HTTP");
         assertThat(platform.endpoints().values()).allMatch(where -> where.contains("127.0.0.1"));
+    }
+
+    @Test
+    void aDinerLogsInWithAMiniProgramCodeIssuedByTheSimulator() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String simulator = platform.endpoints().get("WeChat simulator");
+        HttpResponse<String> issued =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(simulator + "/__sim/login-codes"))
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"appid\":\""
+                                                        + LocalPlatform.DEMO_APP_ID
+                                                        + "\",\"openid\":\"o-local-diner\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(issued.statusCode()).isEqualTo(200);
+        String code = JSON.readTree(issued.body()).get("code").asText();
+
+        HttpResponse<String> session =
+                http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                "http://127.0.0.1:"
+                                                        + platform.orderHttpPort()
+                                                        + "/api/v1/sessions"))
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"code\":\"" + code + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+        assertThat(JSON.readTree(session.body()).get("openid").asText()).isEqualTo("o-local-diner");
     }
 
     @Test
