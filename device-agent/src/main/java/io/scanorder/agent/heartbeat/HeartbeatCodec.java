@@ -1,5 +1,6 @@
 package io.scanorder.agent.heartbeat;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -11,7 +12,7 @@ import java.time.Instant;
  *  "cover":"CLOSED","printer":"ONLINE","queueDepth":0,"agentVersion":"0.1.0"}
  * </pre>
  *
- * Hand-written so the agent needs no JSON library; strings are escaped per RFC 8259.
+ * Written by hand to keep the field order fixed; strings are escaped by Jackson's encoder.
  */
 public final class HeartbeatCodec {
 
@@ -35,24 +36,11 @@ public final class HeartbeatCodec {
     }
 
     private static StringBuilder string(StringBuilder json, String name, String value) {
-        json.append('"').append(name).append("\":\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        return json.append('"');
+        // Jackson's encoder escapes per RFC 8259 (quotes, backslashes, control characters).
+        return json.append('"')
+                .append(name)
+                .append("\":\"")
+                .append(JsonStringEncoder.getInstance().quoteAsString(value))
+                .append('"');
     }
 }

@@ -1,5 +1,6 @@
 package io.scanorder.agent.ticket;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.scanorder.agent.printer.FailureReason;
 import java.nio.charset.StandardCharsets;
 
@@ -36,20 +37,11 @@ public record TicketAck(String ticketId, boolean printed, FailureReason reason, 
     }
 
     private static StringBuilder field(StringBuilder json, String name, String value) {
-        json.append('"').append(name).append("\":\"");
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        return json.append('"');
+        // Jackson's encoder escapes per RFC 8259 (quotes, backslashes, control characters).
+        return json.append('"')
+                .append(name)
+                .append("\":\"")
+                .append(JsonStringEncoder.getInstance().quoteAsString(value))
+                .append('"');
     }
 }
