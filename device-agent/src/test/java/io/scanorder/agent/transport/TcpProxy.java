@@ -1,5 +1,6 @@
 package io.scanorder.agent.transport;
 
+import io.scanorder.testkit.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,9 +26,7 @@ final class TcpProxy implements AutoCloseable {
     TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            this.port = probe.getLocalPort();
-        }
+        this.port = FreePorts.loopback();
         open();
     }
 
