@@ -23,7 +23,12 @@ import org.apache.pdfbox.rendering.PDFRenderer;
 
 /** Reads QR sheets back the way a phone would: from pixels, with ZXing's reader. */
 final class QrDecoding {
-    private static final float PDF_DPI = 200f;
+    /**
+     * Renders so that one pixel of the card image becomes exactly two device pixels: QR modules
+     * then land on whole pixels, as on a printer, instead of being resampled at a fractional scale.
+     */
+    private static final float PDF_DPI =
+            72f * 2 * QrSheetRenderer.CARD_WIDTH / QrSheetRenderer.pdfCell(0).width();
 
     private QrDecoding() {}
 
@@ -38,7 +43,9 @@ final class QrDecoding {
         return payloads;
     }
 
-    /** The payloads of the first {@code count} cards of a PDF sheet, rendered at 200 dpi. */
+    /**
+     * The payloads of the first {@code count} cards of a PDF sheet, rendered at {@link #PDF_DPI}.
+     */
     static List<String> decodePdf(byte[] pdf, int count) throws IOException {
         List<String> payloads = new ArrayList<>();
         try (PDDocument doc = Loader.loadPDF(pdf)) {
