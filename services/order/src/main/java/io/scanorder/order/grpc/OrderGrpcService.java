@@ -3,11 +3,17 @@ package io.scanorder.order.grpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.scanorder.order.placement.OrderPlacement;
+import io.scanorder.order.placement.PlaceOrderCommand;
+import io.scanorder.order.placement.PlacementRefusedException;
+import io.scanorder.order.placement.PlacementResult;
 import io.scanorder.order.state.OrderQueries;
 import io.scanorder.order.state.OrderRefunds;
 import io.scanorder.order.state.OrderState;
 import io.scanorder.order.state.OrderTransitions;
 import io.scanorder.order.state.OrderView;
+import io.scanorder.order.table.TableCodeError;
+import io.scanorder.order.table.TableCodeException;
 import io.scanorder.proto.order.v1.AcceptOrderRequest;
 import io.scanorder.proto.order.v1.AdvanceOrderRequest;
 import io.scanorder.proto.order.v1.ApproveRefundRequest;
@@ -22,16 +28,18 @@ import io.scanorder.proto.order.v1.RejectOrderRequest;
 import io.scanorder.proto.order.v1.RequestRefundRequest;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * gRPC OrderService for staff and POS: translates proto to domain calls on {@link
- * OrderTransitions}, {@link OrderRefunds} and {@link OrderQueries}, and domain errors to status
- * codes ({@link GrpcErrors}). Every rpc does blocking JDBC work, hence {@link Blocking}.
+ * gRPC OrderService for staff and POS: translates proto to domain calls on {@link OrderPlacement},
+ * {@link OrderTransitions}, {@link OrderRefunds} and {@link OrderQueries}, and domain errors to
+ * status codes ({@link GrpcErrors}). Every rpc does blocking JDBC work, hence {@link Blocking}.
  */
 @GrpcService
 @Blocking
@@ -48,16 +56,66 @@ public class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBase {
     @Inject OrderTransitions transitions;
     @Inject OrderRefunds refunds;
     @Inject OrderQueries queries;
+    @Inject OrderPlacement placement;
 
     @Override
     public void placeOrder(PlaceOrderRequest request, StreamObserver<Order> response) {
-        response.onError(
-                Status.UNIMPLEMENTED
-                        .withDescription(
-                                "PlaceOrder is not available yet in this build: placement needs"
-                                        + " the published menu (price snapshot), which this"
-                                        + " server does not serve yet")
-                        .asRuntimeException());
+        PlacementResult result;
+        try {
+            List<PlaceOrderCommand.Line> lines = new ArrayList<>();
+            request.getLinesList()
+                    .forEach(
+                            l ->
+                                    lines.add(
+                                            new PlaceOrderCommand.Line(
+                                                    l.getSkuCode(), l.getQuantity(), l.getNote())));
+            PlaceOrderCommand cmd =
+                    new PlaceOrderCommand(
+                            request.getTableCode(),
+                            request.getStoreCode(),
+                            request.getIdempotencyKey(),
+                            OrderProtos.actor(
+                                    request.hasPlacedBy(), request.getPlacedBy(), "placed_by"),
+                            lines,
+                            request.getRemark(),
+                            // Unset (0) means one diner, as on the diner REST API.
+                            request.getPartySize() == 0 ? 1 : request.getPartySize());
+            result = placement.place(cmd, () -> {});
+        } catch (PlacementRefusedException e) {
+            response.onError(
+                    placementStatus(e.reason())
+                            .withDescription(e.getMessage())
+                            .asRuntimeException());
+            return;
+        } catch (TableCodeException e) {
+            response.onError(
+                    tableStatus(e.reason())
+                            .withDescription(e.reason() + ": " + e.getMessage())
+                            .asRuntimeException());
+            return;
+        } catch (RuntimeException e) {
+            response.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        response.onNext(OrderProtos.toProto(result.order()));
+        response.onCompleted();
+    }
+
+    private static Status placementStatus(PlacementRefusedException.Reason reason) {
+        return switch (reason) {
+            case INVALID_REQUEST, SKU_UNKNOWN -> Status.INVALID_ARGUMENT;
+            case SKU_SOLD_OUT, MENU_UNAVAILABLE -> Status.FAILED_PRECONDITION;
+            case IDEMPOTENCY_KEY_REUSED -> Status.ALREADY_EXISTS;
+        };
+    }
+
+    private static Status tableStatus(TableCodeError reason) {
+        return switch (reason.httpStatus()) {
+            case 400 -> Status.INVALID_ARGUMENT;
+            case 403 -> Status.PERMISSION_DENIED;
+            case 404 -> Status.NOT_FOUND;
+            default -> Status.FAILED_PRECONDITION;
+        };
     }
 
     @Override

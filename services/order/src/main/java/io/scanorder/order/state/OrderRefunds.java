@@ -64,7 +64,7 @@ public class OrderRefunds {
                         "refund-request",
                         c -> requestIn(c, orderId, idempotencyKey, refundFen, why, actor));
         if (outcome.move() != null) {
-            metrics.recorded(outcome.move());
+            transitions.afterCommit(outcome.move());
         }
         return outcome;
     }
@@ -101,7 +101,7 @@ public class OrderRefunds {
                             return requestIn(c, orderId, REJECT_KEY, FULL, why, actor);
                         });
         if (outcome.move() != null) {
-            metrics.recorded(outcome.move());
+            transitions.afterCommit(outcome.move());
         }
         return outcome;
     }
@@ -239,7 +239,7 @@ public class OrderRefunds {
                         "refund-decision",
                         c -> decideIn(c, orderId, refundId, approve, approver, why));
         if (outcome.move() != null) {
-            metrics.recorded(outcome.move());
+            transitions.afterCommit(outcome.move());
         }
         return outcome;
     }

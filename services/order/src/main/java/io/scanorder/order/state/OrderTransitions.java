@@ -2,6 +2,7 @@ package io.scanorder.order.state;
 
 import io.scanorder.order.db.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +27,12 @@ public class OrderTransitions {
     private final Transactions transactions;
     private final OrderMetrics metrics;
     private Clock clock = Clock.systemUTC();
+
+    /**
+     * Committed moves, for listeners outside the transaction (live order updates). Field-injected
+     * so the constructor stays as other callers know it; null when built outside CDI.
+     */
+    @Inject Event<MoveResult> committed;
 
     @Inject
     public OrderTransitions(Transactions transactions, OrderMetrics metrics) {
@@ -52,7 +59,7 @@ public class OrderTransitions {
         MoveResult result =
                 transactions.inTransaction(
                         "order-move", c -> moveIn(c, orderId, target, actor, why));
-        metrics.recorded(result);
+        afterCommit(result);
         return result;
     }
 
@@ -83,13 +90,26 @@ public class OrderTransitions {
                             }
                             return r;
                         });
-        metrics.recorded(result);
+        afterCommit(result);
         return result;
     }
 
     /**
+     * Reports a committed move: counts it ({@link OrderMetrics#recorded}) and, when the state
+     * changed, fires it asynchronously to {@code @ObservesAsync MoveResult} observers. Every path
+     * that commits a {@link #moveIn} result calls this after commit (never inside the unit of work,
+     * which may be retried).
+     */
+    public void afterCommit(MoveResult result) {
+        metrics.recorded(result);
+        if (result.changed() && committed != null) {
+            committed.fireAsync(result);
+        }
+    }
+
+    /**
      * Moves an order inside the caller's transaction (so other writes, such as a refund row, commit
-     * with it). The caller reports the result to {@link OrderMetrics#recorded} after commit.
+     * with it). The caller reports the result to {@link #afterCommit} after commit.
      */
     MoveResult moveIn(Connection c, UUID orderId, OrderState target, Actor actor, String reason)
             throws SQLException {
