@@ -269,7 +269,7 @@ public class DinerOrderResource {
                 });
     }
 
-    /** Paid, not refunded and not already asked for in a pending refund. */
+    /** Paid, not refunded and not already asked for in a pending refund: "everything". */
     private static long open(OrderView o) {
         long pending =
                 o.refunds().stream()
@@ -279,7 +279,10 @@ public class DinerOrderResource {
                                                 || r.state().equals("PROCESSING"))
                         .mapToLong(OrderView.Refund::refundFen)
                         .sum();
-        return o.paidFen() - o.refundedFen() - pending;
+        long open = o.paidFen() - o.refundedFen() - pending;
+        // Nothing left (e.g. a repeat of this very request): ask for the paid remainder, so a
+        // repeat finds its refund by key and anything else gets the amount error with figures.
+        return open >= 1 ? open : Math.max(1, o.paidFen() - o.refundedFen());
     }
 
     private void limit(String ip, String openid) {

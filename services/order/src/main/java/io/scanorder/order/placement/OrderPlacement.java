@@ -276,7 +276,7 @@ public class OrderPlacement {
         String key = cmd.idempotencyKey();
         if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH || key.isBlank()) {
             throw invalid(
-                    "Idempotency-Key: must be 1-"
+                    "idempotency key (header Idempotency-Key, gRPC idempotency_key): must be 1-"
                             + MAX_KEY_LENGTH
                             + " characters, got "
                             + (key == null ? "none" : key.length() + " characters"));

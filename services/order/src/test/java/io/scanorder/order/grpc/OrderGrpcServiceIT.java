@@ -367,11 +367,11 @@ class OrderGrpcServiceIT {
     }
 
     @Test
-    void placeOrderSaysItIsNotAvailableYet() {
+    void placeOrderWithoutWhoPlacesItIsInvalid() {
         assertStatus(
                 () -> stub().placeOrder(PlaceOrderRequest.newBuilder().build()),
-                Status.Code.UNIMPLEMENTED,
-                "PlaceOrder is not available yet");
+                Status.Code.INVALID_ARGUMENT,
+                "placed_by is required");
     }
 
     private static AdvanceOrderRequest advance(UUID id, String target) {
