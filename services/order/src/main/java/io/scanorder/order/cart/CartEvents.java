@@ -50,6 +50,7 @@ public class CartEvents {
     }
 
     private final RedisDataSource redis;
+    private final PubSubCommands<String> pubsub;
     private final RedisHealth health;
     private final TableCarts carts;
     private final CartConfig config;
@@ -66,6 +67,9 @@ public class CartEvents {
     public CartEvents(
             RedisDataSource redis, RedisHealth health, TableCarts carts, CartConfig config) {
         this.redis = redis;
+        // Made here, on the thread that builds the bean: made lazily on the scheduler thread it
+        // raced with the rest of start-up.
+        this.pubsub = redis.pubsub(String.class);
         this.health = health;
         this.carts = carts;
         this.config = config;
@@ -75,7 +79,8 @@ public class CartEvents {
         scheduler = Executors.newScheduledThreadPool(2, threads("cart-events"));
         fanout = Executors.newFixedThreadPool(2, threads("cart-fanout"));
         long check = config.subscriptionCheck().toMillis();
-        scheduler.scheduleWithFixedDelay(this::checkSubscription, 0, check, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                this::checkSubscription, check, check, TimeUnit.MILLISECONDS);
         long beat = config.heartbeat().toMillis();
         scheduler.scheduleAtFixedRate(this::heartbeats, beat, beat, TimeUnit.MILLISECONDS);
     }
@@ -170,9 +175,7 @@ public class CartEvents {
             }
             if (subscriber == null) {
                 subscriber =
-                        redis.pubsub(String.class)
-                                .subscribeToPattern(
-                                        CartStore.CHANNEL_PREFIX + "*", this::onMessage);
+                        pubsub.subscribeToPattern(CartStore.CHANNEL_PREFIX + "*", this::onMessage);
                 lastPingNanos = System.nanoTime();
                 health.succeeded();
                 if (lost) {

@@ -125,7 +125,10 @@ final class CartStore {
             return null;
         }
         String[] parts = channel.substring(CHANNEL_PREFIX.length()).split(":");
-        return parts.length == 2 ? new TableRef(parts[0], parts[1]) : null;
+        if (parts.length != 2 || !parts[0].matches("[0-9]{3}") || !parts[1].matches("[0-9]{12}")) {
+            return null; // e.g. a replica's own ping channel
+        }
+        return new TableRef(parts[0], parts[1]);
     }
 
     /** Stable, URL-safe id of the line for this SKU and note. */

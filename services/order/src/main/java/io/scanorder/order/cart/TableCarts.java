@@ -66,7 +66,7 @@ public class TableCarts {
         checkQuantity(quantity);
         String cleanNote = clean("note", note, MAX_NOTE_LENGTH);
         String cleanNick = clean("nickname", nickname, MAX_NICKNAME_LENGTH);
-        requireOrderable(table, code);
+        StoredMenu menu = requireOrderable(table, code);
         String lineId = CartStore.lineId(code, cleanNote);
         CartStore.Meta meta =
                 new CartStore.Meta(
@@ -106,7 +106,7 @@ public class TableCarts {
                             + out.value()
                             + " lines, the most a cart may hold; remove one or order first");
         }
-        return view(read(table), openid);
+        return view(new Priced(redis("read cart", () -> store.read(table)), menu), openid);
     }
 
     /** Sets the quantity of a line. */
@@ -265,7 +265,7 @@ public class TableCarts {
                 expiresAt);
     }
 
-    private void requireOrderable(TableRef table, String code) {
+    private StoredMenu requireOrderable(TableRef table, String code) {
         StoredMenu menu = menuOrThrow(table);
         if (!codes(menu.menu()).contains(code)) {
             throw unknownSku(table, code, menu);
@@ -273,6 +273,7 @@ public class TableCarts {
         if (MenuService.snapshot(menu, List.of(code)).get(code).soldOut()) {
             throw soldOut(code);
         }
+        return menu;
     }
 
     private StoredMenu menuOrThrow(TableRef table) {

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,6 +62,7 @@ class CartApiIT {
     @Inject DinerSessions sessions;
     @Inject TableCarts carts;
     @Inject CartEvents events;
+    @Inject RedisDataSource redisClient;
 
     @TestHTTPResource("/")
     URL root;
@@ -438,6 +440,60 @@ class CartApiIT {
 
     @Test
     @Order(8)
+    void aChangeWrittenByAnotherReplicaReachesTheStreamThroughRedis() throws Exception {
+        String scene = registry.sheet(STORE, "0002").labels().get(1).scene();
+        TableRef table = TableRef.of(registry.resolve(scene));
+        try (SseClient stream = stream(scene, diner())) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> stream.carts().size() == 1);
+            // A store of its own, as another replica has: nothing in this application learns of
+            // the change except through the table's Redis channel.
+            CartStore otherReplica = new CartStore(redisClient, Duration.ofHours(4));
+            CartStore.Outcome out =
+                    otherReplica.add(
+                            table,
+                            CartStore.lineId("cucumber-std", ""),
+                            3,
+                            new CartStore.Meta(
+                                    "cucumber-std", "", "oElsewhere", "Zhao", 1_700_000_000_000L),
+                            99,
+                            50);
+            assertThat(out.ok()).isTrue();
+
+            await().atMost(Duration.ofSeconds(1))
+                    .until(
+                            () ->
+                                    stream.carts().stream()
+                                            .anyMatch(
+                                                    e -> e.id().equals(Long.toString(out.code()))));
+            JsonPath cart = JsonPath.from(stream.carts().get(stream.carts().size() - 1).data());
+            assertThat(cart.getInt("lines[0].quantity")).isEqualTo(3);
+            assertThat(cart.getString("lines[0].addedByNickname")).isEqualTo("Zhao");
+            assertThat(cart.getLong("totalFen")).isEqualTo(3 * 1200);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void aCartHoldsAtMostFiftyLines() {
+        String scene = hall(6);
+        String first = diner();
+        String second = diner();
+        for (int i = 0; i < 50; i++) {
+            add(scene, i < 25 ? first : second, Map.of("sku", "cucumber-std", "note", "#" + i))
+                    .statusCode(200);
+        }
+        add(scene, second, Map.of("sku", "cucumber-std", "note", "one more"))
+                .statusCode(422)
+                .body("reason", equalTo("CART_FULL"))
+                .body("message", containsString("50 lines"));
+        // More of a line already there is still fine.
+        add(scene, second, Map.of("sku", "cucumber-std", "note", "#3"))
+                .statusCode(200)
+                .body("lines", hasSize(50));
+    }
+
+    @Test
+    @Order(10)
     void withRedisDownTheCartAnswers503AndWorksAgainWhenRedisReturns() throws Exception {
         String scene = registry.sheet(STORE, "0002").labels().get(0).scene();
         String diner = diner();
