@@ -522,6 +522,11 @@ class CartApiIT {
                 add(scene, stateless, Map.of("sku", "cucumber-std"))
                         .statusCode(503)
                         .body("reason", equalTo("CART_UNAVAILABLE"));
+                // A stream opened now is refused before it starts, with the same JSON error.
+                try (SseClient refused = stream(scene, stateless)) {
+                    assertThat(refused.status()).isEqualTo(503);
+                    assertThat(refused.contentType()).startsWith("application/json");
+                }
                 await().atMost(Duration.ofSeconds(10))
                         .until(
                                 () ->
