@@ -138,15 +138,15 @@ public class TableCarts {
     }
 
     /**
-     * Takes the cart for an order: returns its lines priced from the menu in force and clears it,
-     * but only when the cart is still at {@code expectedVersion}, the version the diner confirmed.
-     * Nothing is cleared when it is refused.
+     * Prices the cart for an order without changing it, but only when the cart is still at {@code
+     * expectedVersion}, the version the diner confirmed. After the order is placed, {@link
+     * #clearOrdered} empties the cart if nobody changed it meanwhile.
      *
      * @throws CartException 409 {@code CART_CHANGED} when someone changed the cart since, 409
      *     {@code CART_EMPTY}, 409 {@code SKU_SOLD_OUT} / 422 {@code SKU_UNKNOWN} naming a line that
      *     cannot be ordered any more, 503 {@code CART_UNAVAILABLE} while Redis is down
      */
-    public Checkout checkout(TableRef table, long expectedVersion) {
+    public Checkout confirm(TableRef table, long expectedVersion) {
         Priced priced = read(table);
         CartState state = priced.state();
         if (state.version() != expectedVersion) {
@@ -174,17 +174,20 @@ public class TableCarts {
             lines.add(new CheckoutLine(l.sku(), l.note(), l.quantity(), p, l.openid()));
             total += p.priceFen() * l.quantity();
         }
-        // The script clears only at the version read above, so the lines returned are exactly
-        // the ones cleared even if a diner changes the cart in between.
-        CartStore.Outcome out =
-                redis("check out cart", () -> store.clearIfVersion(table, expectedVersion));
-        if (out.code() == -4) {
-            throw changed(table, expectedVersion, out.value());
-        }
-        if (out.code() == -5) {
-            throw empty(table);
-        }
         return new Checkout(table, expectedVersion, menu.revisionHash(), lines, total);
+    }
+
+    /**
+     * Empties the cart after an order was placed from {@code orderedVersion}. Only that version is
+     * cleared (atomically, in one script): a change a diner made after confirming stays in the
+     * cart, so nothing anyone added is lost; repeating the call changes nothing.
+     *
+     * @return true when the cart was cleared, false when it had changed or was already empty
+     */
+    public boolean clearOrdered(TableRef table, long orderedVersion) {
+        CartStore.Outcome out =
+                redis("clear ordered cart", () -> store.clearIfVersion(table, orderedVersion));
+        return out.ok();
     }
 
     /** The cart and the menu it is priced from. */

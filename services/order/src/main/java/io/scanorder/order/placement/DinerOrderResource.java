@@ -1,5 +1,9 @@
 package io.scanorder.order.placement;
 
+import io.scanorder.order.cart.CartException;
+import io.scanorder.order.cart.Checkout;
+import io.scanorder.order.cart.TableCarts;
+import io.scanorder.order.cart.TableRef;
 import io.scanorder.order.diner.DinerApiException;
 import io.scanorder.order.diner.DinerSession;
 import io.scanorder.order.diner.DinerSessions;
@@ -9,6 +13,7 @@ import io.scanorder.order.state.ActorKind;
 import io.scanorder.order.state.OrderQueries;
 import io.scanorder.order.state.OrderRefunds;
 import io.scanorder.order.state.OrderView;
+import io.scanorder.order.table.TableRegistry;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,6 +29,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -51,6 +57,8 @@ public class DinerOrderResource {
     private final DinerSessions sessions;
     private final RateLimiter limiter;
     private final PlacementConfig config;
+    private final TableRegistry tables;
+    private final TableCarts carts;
 
     public DinerOrderResource(
             OrderPlacement placement,
@@ -60,7 +68,9 @@ public class DinerOrderResource {
             OrderUpdates updates,
             DinerSessions sessions,
             RateLimiter limiter,
-            PlacementConfig config) {
+            PlacementConfig config,
+            TableRegistry tables,
+            TableCarts carts) {
         this.placement = placement;
         this.queries = queries;
         this.refunds = refunds;
@@ -69,6 +79,8 @@ public class DinerOrderResource {
         this.sessions = sessions;
         this.limiter = limiter;
         this.config = config;
+        this.tables = tables;
+        this.carts = carts;
     }
 
     /**
@@ -79,9 +91,16 @@ public class DinerOrderResource {
      * @param lines what is ordered
      * @param remark note for the kitchen (at most 200 characters)
      * @param partySize diners at the table, 1-99; 1 when absent
+     * @param cartVersion instead of {@code lines}: order the table's shared cart as it was at this
+     *     version (the {@code version} the diner confirmed); the cart is emptied after the order is
+     *     placed, unless someone changed it meanwhile
      */
     public record PlaceOrderBody(
-            String tableScene, List<LineBody> lines, String remark, Integer partySize) {}
+            String tableScene,
+            List<LineBody> lines,
+            String remark,
+            Integer partySize,
+            Long cartVersion) {}
 
     /** One line: a SKU or combo code of the current menu, a quantity and an optional note. */
     public record LineBody(String skuCode, Integer quantity, String note) {}
@@ -134,6 +153,10 @@ public class DinerOrderResource {
         if (body == null) {
             throw new DinerApiException(400, "INVALID_REQUEST", "body: a JSON order is required");
         }
+        String scene = body.tableScene() != null ? body.tableScene() : session.tableScene();
+        if (body.cartVersion() != null) {
+            return placeFromCart(session, idempotencyKey, body, scene, http);
+        }
         List<PlaceOrderCommand.Line> lines = null;
         if (body.lines() != null) {
             lines =
@@ -148,7 +171,56 @@ public class DinerOrderResource {
                                                             l.note()))
                             .toList();
         }
-        String scene = body.tableScene() != null ? body.tableScene() : session.tableScene();
+        return placed(place(session, idempotencyKey, body, scene, lines, http));
+    }
+
+    /**
+     * Orders the table's shared cart at the version the diner confirmed. The cart is only read
+     * before the order is placed and emptied after, so a refused order loses nothing from it; a
+     * repeat after the cart was emptied is answered from the key's order.
+     */
+    private Response placeFromCart(
+            DinerSession session,
+            String idempotencyKey,
+            PlaceOrderBody body,
+            String scene,
+            HttpServerRequest http) {
+        if (body.lines() != null && !body.lines().isEmpty()) {
+            throw new DinerApiException(
+                    400, "INVALID_REQUEST", "lines: give either lines or cartVersion, not both");
+        }
+        if (scene == null) {
+            throw new DinerApiException(
+                    400, "INVALID_REQUEST", "tableScene: required to order the table's cart");
+        }
+        TableRef table = TableRef.of(tables.resolve(scene));
+        Checkout cart;
+        try {
+            cart = carts.confirm(table, body.cartVersion());
+        } catch (CartException e) {
+            Optional<OrderView> earlier =
+                    placement.placedBy(table.storeCode(), idempotencyKey, session.openid());
+            if (earlier.isPresent()) {
+                return placed(new PlacementResult(earlier.get(), true));
+            }
+            throw e;
+        }
+        List<PlaceOrderCommand.Line> lines =
+                cart.lines().stream()
+                        .map(l -> new PlaceOrderCommand.Line(l.sku(), l.quantity(), l.note()))
+                        .toList();
+        PlacementResult result = place(session, idempotencyKey, body, scene, lines, http);
+        carts.clearOrdered(table, cart.checkedOutVersion());
+        return placed(result);
+    }
+
+    private PlacementResult place(
+            DinerSession session,
+            String idempotencyKey,
+            PlaceOrderBody body,
+            String scene,
+            List<PlaceOrderCommand.Line> lines,
+            HttpServerRequest http) {
         PlaceOrderCommand cmd =
                 new PlaceOrderCommand(
                         scene,
@@ -159,10 +231,12 @@ public class DinerOrderResource {
                         body.remark(),
                         body.partySize() == null ? 1 : body.partySize());
         String ip = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
-        PlacementResult result =
-                DinerErrors.translate(
-                        "ORDER_LIMIT_EXCEEDED",
-                        () -> placement.place(cmd, () -> limit(ip, session.openid())));
+        return DinerErrors.translate(
+                "ORDER_LIMIT_EXCEEDED",
+                () -> placement.place(cmd, () -> limit(ip, session.openid())));
+    }
+
+    private static Response placed(PlacementResult result) {
         DinerOrderView view = DinerOrderView.of(result.order());
         if (result.replayed()) {
             return Response.ok(view).header("Idempotent-Replayed", "true").build();

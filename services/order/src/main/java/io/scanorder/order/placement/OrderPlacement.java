@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -124,6 +125,16 @@ public class OrderPlacement {
             }
             throw e;
         }
+    }
+
+    /**
+     * The order {@code idempotencyKey} already placed in the store for this diner, if any. Used
+     * when the request itself can no longer be rebuilt, e.g. a repeated cart checkout whose cart
+     * has been cleared by the first attempt.
+     */
+    public Optional<OrderView> placedBy(String storeCode, String idempotencyKey, String openid) {
+        UUID id = store.placedBy(storeCode, idempotencyKey, openid);
+        return id == null ? Optional.empty() : Optional.of(queries.get(id));
     }
 
     private PlacementStore.Inserted insert(

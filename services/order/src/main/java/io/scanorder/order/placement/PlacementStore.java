@@ -96,6 +96,29 @@ final class PlacementStore {
     }
 
     /**
+     * The order an idempotency key placed in a store for this diner, whatever its request was, or
+     * null: answers the repeat of a cart checkout after the cart it was made from was cleared.
+     */
+    UUID placedBy(String storeCode, String idempotencyKey, String openid) {
+        return transactions.inTransaction(
+                "order-by-key-and-diner",
+                c -> {
+                    StoreRow store = store(c, storeCode);
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT order_id FROM orders WHERE store_id = ?"
+                                            + " AND idempotency_key = ? AND placed_by_openid = ?")) {
+                        ps.setObject(1, store.storeId());
+                        ps.setString(2, idempotencyKey);
+                        ps.setString(3, openid);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            return rs.next() ? rs.getObject(1, UUID.class) : null;
+                        }
+                    }
+                });
+    }
+
+    /**
      * Inserts the order, or finds the one the key already placed.
      *
      * @throws StaleMenuException when the store's menu is no longer the priced one

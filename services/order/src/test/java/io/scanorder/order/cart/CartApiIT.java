@@ -368,7 +368,7 @@ class CartApiIT {
 
     @Test
     @Order(6)
-    void checkoutReturnsPricedLinesAndClearsOnlyAtTheConfirmedVersion() {
+    void confirmPricesOnlyTheConfirmedVersionAndClearOrderedKeepsLaterChanges() {
         String scene = hall(5);
         TableRef table = TableRef.of(registry.resolve(scene));
         String alice = diner();
@@ -380,7 +380,7 @@ class CartApiIT {
                         .jsonPath()
                         .getLong("version");
 
-        assertThatThrownBy(() -> carts.checkout(table, version - 1))
+        assertThatThrownBy(() -> carts.confirm(table, version - 1))
                 .isInstanceOfSatisfying(
                         CartException.class,
                         e -> {
@@ -390,9 +390,8 @@ class CartApiIT {
                                     .contains("since version " + (version - 1))
                                     .contains("now " + version);
                         });
-        get(scene, alice).body("lines", hasSize(2)).body("version", equalTo((int) version));
 
-        Checkout checkout = carts.checkout(table, version);
+        Checkout checkout = carts.confirm(table, version);
         assertThat(checkout.checkedOutVersion()).isEqualTo(version);
         assertThat(checkout.totalFen()).isEqualTo(2 * 3600 + 1200);
         assertThat(checkout.lines())
@@ -404,18 +403,101 @@ class CartApiIT {
         assertThat(checkout.lines().get(0).price().revisionHash())
                 .isEqualTo(checkout.menuRevision());
         assertThat(checkout.lines().get(0).addedByOpenid()).startsWith("oCart");
+        // Confirming reads only: the cart is untouched until the order is placed.
+        get(scene, alice).body("lines", hasSize(2)).body("version", equalTo((int) version));
 
+        // A diner adds after the confirmation: clearing the ordered version must not drop it.
+        long later =
+                add(scene, alice, Map.of("sku", "cucumber-std"))
+                        .extract()
+                        .jsonPath()
+                        .getLong("version");
+        assertThat(carts.clearOrdered(table, version)).isFalse();
+        get(scene, alice).body("lines", hasSize(2)).body("version", equalTo((int) later));
+
+        assertThat(carts.clearOrdered(table, later)).isTrue();
         get(scene, alice)
                 .statusCode(200)
                 .body("lines", empty())
-                .body("version", equalTo((int) version + 1));
-        assertThatThrownBy(() -> carts.checkout(table, version + 1))
+                .body("version", equalTo((int) later + 1));
+        assertThatThrownBy(() -> carts.confirm(table, later + 1))
                 .isInstanceOfSatisfying(
                         CartException.class, e -> assertThat(e.reason()).isEqualTo("CART_EMPTY"));
-        // Checking out the old version again is refused: the version never goes back.
-        assertThatThrownBy(() -> carts.checkout(table, version))
+        // The old version is refused for good: the version never goes back.
+        assertThatThrownBy(() -> carts.confirm(table, later))
                 .isInstanceOfSatisfying(
                         CartException.class, e -> assertThat(e.reason()).isEqualTo("CART_CHANGED"));
+        assertThat(carts.clearOrdered(table, later)).isFalse();
+    }
+
+    @Test
+    @Order(6)
+    void orderingTheCartPlacesItsLinesEmptiesItAndAnswersRepeatsWithTheSameOrder() {
+        String scene = registry.sheet(STORE, "0002").labels().get(1).scene();
+        String alice = diner();
+        String bob = diner();
+        add(scene, alice, Map.of("sku", "beef-noodles-l", "quantity", 2)).statusCode(200);
+        long version =
+                add(scene, bob, Map.of("sku", "cucumber-std", "note", "extra garlic"))
+                        .extract()
+                        .jsonPath()
+                        .getLong("version");
+        String key = "cart-order-" + System.nanoTime();
+
+        // A stale version is refused and the cart keeps every line.
+        orderCart(scene, bob, key, version - 1)
+                .statusCode(409)
+                .body("reason", equalTo("CART_CHANGED"));
+        get(scene, alice).body("lines", hasSize(2));
+
+        String orderId =
+                orderCart(scene, bob, key, version)
+                        .statusCode(201)
+                        .body("state", equalTo("PENDING_PAYMENT"))
+                        .body("totalFen", equalTo(2 * 3600 + 1200))
+                        .body(
+                                "lines.skuCode",
+                                org.hamcrest.Matchers.contains("beef-noodles-l", "cucumber-std"))
+                        .body("lines[1].note", equalTo("extra garlic"))
+                        .extract()
+                        .jsonPath()
+                        .getString("orderId");
+        get(scene, alice).body("lines", empty());
+
+        // The repeat finds the emptied cart but still answers with the order the key placed.
+        orderCart(scene, bob, key, version)
+                .statusCode(200)
+                .header("Idempotent-Replayed", "true")
+                .body("orderId", equalTo(orderId));
+        // Another diner cannot claim that key's order, and an empty cart orders nothing.
+        orderCart(scene, alice, key, version + 1)
+                .statusCode(409)
+                .body("reason", equalTo("CART_EMPTY"));
+        given().header("Authorization", "Bearer " + bob)
+                .header("Idempotency-Key", key + "-both")
+                .contentType(ContentType.JSON)
+                .body(
+                        Map.of(
+                                "tableScene", scene,
+                                "cartVersion", version,
+                                "lines", List.of(Map.of("skuCode", "cucumber-std"))))
+                .when()
+                .post("/api/v1/orders")
+                .then()
+                .statusCode(400)
+                .body("message", containsString("either lines or cartVersion"));
+    }
+
+    private static ValidatableResponse orderCart(
+            String scene, String token, String key, long version) {
+        return given().header("Authorization", "Bearer " + token)
+                .header("Idempotency-Key", key)
+                .header("X-Forwarded-For", "10.86.3." + (Math.abs(token.hashCode()) % 250))
+                .contentType(ContentType.JSON)
+                .body(Map.of("tableScene", scene, "cartVersion", version))
+                .when()
+                .post("/api/v1/orders")
+                .then();
     }
 
     @Test
