@@ -55,6 +55,8 @@ public final class AgentCli {
               run         run the agent (printer: tickets, acks, alarms; LED board: pickup numbers)
               test-print  print a test ticket on the configured printer and report the result
               doctor      check broker, credentials, printer or LED board, paper and journal
+              enroll      --code CODE [--device ID] [--broker URI]: trade the one-time enrollment
+                          code for this device's broker credentials, stored in the config file
 
             The configuration file is --config FILE, else $SCANORDER_AGENT_CONFIG, else
             %s. Any key can be overridden by SCANORDER_<KEY> (see docs/field-tech.md).
@@ -84,28 +86,39 @@ public final class AgentCli {
             return args.length == 0 ? USAGE : OK;
         }
         String command = args[0];
-        String configPath = null;
-        for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                configPath = args[++i];
-            } else if (args[i].startsWith("--config=")) {
-                configPath = args[i].substring("--config=".length());
-            } else {
-                err.println("error: unknown argument '" + args[i] + "' for " + command);
-                err.print(USAGE_TEXT);
-                return USAGE;
-            }
-        }
-        if (!List.of("run", "test-print", "doctor").contains(command)) {
-            err.println(
-                    "error: unknown command '"
-                            + command
-                            + "' (enroll is not available yet: copy the credentials from the"
-                            + " device's Secret into broker.password)");
+        if (!List.of("run", "test-print", "doctor", "enroll").contains(command)) {
+            err.println("error: unknown command '" + command + "'");
             err.print(USAGE_TEXT);
             return USAGE;
         }
+        List<String> allowed =
+                command.equals("enroll")
+                        ? List.of("config", "code", "device", "broker")
+                        : List.of("config");
+        Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            String name = null;
+            String value = null;
+            if (arg.startsWith("--") && arg.contains("=")) {
+                name = arg.substring(2, arg.indexOf('='));
+                value = arg.substring(arg.indexOf('=') + 1);
+            } else if (arg.startsWith("--") && i + 1 < args.length) {
+                name = arg.substring(2);
+                value = args[++i];
+            }
+            if (name == null || !allowed.contains(name)) {
+                err.println("error: unknown argument '" + arg + "' for " + command);
+                err.print(USAGE_TEXT);
+                return USAGE;
+            }
+            options.put(name, value);
+        }
+        String configPath = options.get("config");
         Path path = Path.of(configPath != null ? configPath : envOr(DEFAULT_CONFIG));
+        if (command.equals("enroll")) {
+            return new EnrollCommand(env, out, err).enroll(path, options);
+        }
         AgentConfig config;
         try {
             config = AgentConfig.load(path, env);

@@ -140,6 +140,11 @@ public record AgentConfig(
     private static final Pattern DEVICE_ID_PATTERN =
             Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
+    /** Whether {@code deviceId} is a valid device id (1-64 letters, digits, '-', '_'). */
+    public static boolean isValidDeviceId(String deviceId) {
+        return deviceId != null && DEVICE_ID_PATTERN.matcher(deviceId).matches();
+    }
+
     /** The environment variable that overrides {@code key}, e.g. {@code SCANORDER_STORE_CODE}. */
     public static String envName(String key) {
         return "SCANORDER_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
