@@ -2,6 +2,7 @@ package io.scanorder.agent;
 
 import io.scanorder.agent.app.AgentApplication;
 import io.scanorder.agent.app.DisplayApplication;
+import io.scanorder.agent.app.KdsApplication;
 import io.scanorder.agent.config.AgentConfig;
 import io.scanorder.agent.config.AgentConfig.DeviceType;
 import io.scanorder.agent.config.AgentConfigException;
@@ -52,7 +53,8 @@ public final class AgentCli {
             usage: scanorder-agent <command> [--config FILE]
 
             commands:
-              run         run the agent (printer: tickets, acks, alarms; LED board: pickup numbers)
+              run         run the agent (printer: tickets, acks, alarms; KDS tablet: local ticket
+                          page with bump buttons; LED board: pickup numbers)
               test-print  print a test ticket on the configured printer and report the result
               doctor      check broker, credentials, printer or LED board, paper and journal
               enroll      --code CODE [--device ID] [--broker URI]: trade the one-time enrollment
@@ -180,6 +182,28 @@ public final class AgentCli {
                                 Clock.systemUTC());
                 agent = app;
                 Runtime.getRuntime().addShutdownHook(stopHook(agent, stopped));
+                app.start();
+            } else if (config.deviceType() == DeviceType.KDS_TABLET) {
+                TicketJournal journal = openJournal(config);
+                KdsApplication app =
+                        new KdsApplication(
+                                settings(config),
+                                new PahoTransport(config),
+                                journal,
+                                new InetSocketAddress(config.kdsBind(), config.kdsPort()),
+                                Clock.systemUTC());
+                agent =
+                        () -> {
+                            app.close();
+                            journal.close();
+                        };
+                Runtime.getRuntime().addShutdownHook(stopHook(agent, stopped));
+                out.println(
+                        "KDS page: http://"
+                                + config.kdsBind()
+                                + ":"
+                                + config.kdsPort()
+                                + "/ (open it in the tablet's browser)");
                 app.start();
             } else {
                 // no driver for this device type yet: status and heartbeats only
