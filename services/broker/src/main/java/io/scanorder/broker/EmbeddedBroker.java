@@ -210,6 +210,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                             <enabled>false</enabled>
                         </allow-empty-client-id>
                     </security>
+                    <!-- Paho 1.2.5 resends in-flight QoS 1 publishes after a reconnect with the
+                         topic alias of the old connection, and the broker then disconnects it:
+                         no topic aliases (see src/main/hivemq/config.xml). -->
+                    <mqtt>
+                        <topic-alias>
+                            <enabled>false</enabled>
+                        </topic-alias>
+                    </mqtt>
                     <anonymous-usage-statistics>
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
