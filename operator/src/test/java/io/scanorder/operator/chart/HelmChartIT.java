@@ -345,7 +345,15 @@ class HelmChartIT {
                             assertThat(m.getReadOnly()).isTrue();
                         })
                 .noneSatisfy(m -> assertThat(m.getName()).isEqualTo("sync-token"))
-                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/opt/hivemq/data"));
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/opt/hivemq/data"))
+                .anySatisfy(
+                        m -> {
+                            assertThat(m.getMountPath()).isEqualTo("/opt/hivemq/conf/config.xml");
+                            assertThat(m.getSubPath()).isEqualTo("config.xml");
+                        });
+        // the broker's own config.xml (no topic aliases) comes with the extension image
+        assertThat(String.join(" ", pod.getInitContainers().get(0).getCommand()))
+                .contains("cp /extension/conf/config.xml /opt/hivemq/scanorder-conf/config.xml");
 
         String script = Files.readString(CHART.resolve("files/broker-credential-sync.sh"));
         for (Container sync : List.of(pod.getInitContainers().get(1), pod.getContainers().get(1))) {
