@@ -122,6 +122,20 @@ class EnrollmentIT {
     }
 
     @Test
+    void tenWrongCodesLockTheDeviceSoEvenTheRightCodeIsRefused() throws Exception {
+        start("hot-1", Instant.now().plus(1, ChronoUnit.HOURS));
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> enroll("hot-1", "AAAA-BBBB"))
+                    .extracting(e -> ((MqttException) e).getReasonCode())
+                    .isEqualTo(0x86);
+        }
+
+        assertThatThrownBy(() -> enroll("hot-1", CODE))
+                .extracting(e -> ((MqttException) e).getReasonCode())
+                .isEqualTo(0x9F);
+    }
+
+    @Test
     void expiredCodeIsRefused() throws Exception {
         start("hot-1", Instant.now().minus(1, ChronoUnit.MINUTES));
 

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * every attempt (attempts are rare), so new devices need no reload.
  *
  * <p>Guards: the code must match its PBKDF2 hash, must not be expired or used before (see {@link
- * EnrollmentLedger}); after {@value #MAX_FAILURES} wrong codes for one device within {@link
+ * EnrollmentLedger}); after {@value #MAX_FAILURES} wrong codes for one known device within {@link
  * #LOCK_WINDOW} every attempt for it is refused for the rest of that window, which caps guessing of
  * the 8-symbol code.
  */
@@ -95,7 +95,7 @@ public final class Enrollments {
         }
         Optional<Entry> entry = find(deviceId);
         if (entry.isEmpty()) {
-            failed(deviceId, now);
+            // not counted: there is no code to guess, and counting would let anyone grow the map
             return EnrollmentResult.refused(
                     Outcome.WRONG_CODE,
                     "no enrollment for device '"
