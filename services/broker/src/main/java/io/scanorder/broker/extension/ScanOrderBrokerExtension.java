@@ -141,6 +141,10 @@ public final class ScanOrderBrokerExtension implements ExtensionMain {
 
     private Enrollments enrollments(ExtensionStartInput input, CredentialStore store) {
         Path dir = configuredEnrollments;
+        if (dir == null && (configuredStore != null || configuredPath != null)) {
+            // embedded: enrollment only when asked for, never from a stray folder
+            return null;
+        }
         if (dir == null) {
             String configured = System.getenv(ENROLLMENTS_ENV);
             dir =
