@@ -28,3 +28,43 @@ imagePullSecrets:
 {{- end }}
 {{- end }}
 {{- end -}}
+
+
+{{/* The container that mirrors the operator's Secrets into the broker's credential folders. */}}
+{{- define "scanorder.brokerSyncContainer" -}}
+image: {{ printf "%s:%s" .Values.broker.credentialSync.image.repository .Values.broker.credentialSync.image.tag }}
+imagePullPolicy: {{ .Values.images.pullPolicy }}
+command: ["bash", "-c", {{ .Files.Get "files/broker-credential-sync.sh" | quote }}, "broker-credential-sync"]
+env:
+  # kubectl's discovery cache; the root filesystem is read-only
+  - name: HOME
+    value: /etc/scanorder/.sync-home
+  - name: SYNC_OUT
+    value: /etc/scanorder
+  - name: SYNC_STATIC
+    value: /var/run/scanorder/static-credentials
+  - name: SYNC_INTERVAL_SECONDS
+    value: {{ .Values.broker.credentialSync.intervalSeconds | quote }}
+  - name: SYNC_NAMESPACES
+    value: {{ join " " .Values.broker.credentialSync.namespaces | quote }}
+resources:
+  requests:
+    cpu: 10m
+    memory: 32Mi
+  limits:
+    memory: 64Mi
+securityContext:
+  allowPrivilegeEscalation: false
+  readOnlyRootFilesystem: true
+  capabilities:
+    drop: ["ALL"]
+volumeMounts:
+  - name: synced
+    mountPath: /etc/scanorder
+  - name: credentials
+    mountPath: /var/run/scanorder/static-credentials
+    readOnly: true
+  - name: sync-token
+    mountPath: /var/run/secrets/kubernetes.io/serviceaccount
+    readOnly: true
+{{- end -}}

@@ -2,6 +2,7 @@ package io.scanorder.agent;
 
 import io.scanorder.agent.app.AgentApplication;
 import io.scanorder.agent.app.DisplayApplication;
+import io.scanorder.agent.app.KdsApplication;
 import io.scanorder.agent.config.AgentConfig;
 import io.scanorder.agent.config.AgentConfig.DeviceType;
 import io.scanorder.agent.config.AgentConfigException;
@@ -52,9 +53,12 @@ public final class AgentCli {
             usage: scanorder-agent <command> [--config FILE]
 
             commands:
-              run         run the agent (printer: tickets, acks, alarms; LED board: pickup numbers)
+              run         run the agent (printer: tickets, acks, alarms; KDS tablet: local ticket
+                          page with bump buttons; LED board: pickup numbers)
               test-print  print a test ticket on the configured printer and report the result
               doctor      check broker, credentials, printer or LED board, paper and journal
+              enroll      --code CODE [--device ID] [--broker URI]: trade the one-time enrollment
+                          code for this device's broker credentials, stored in the config file
 
             The configuration file is --config FILE, else $SCANORDER_AGENT_CONFIG, else
             %s. Any key can be overridden by SCANORDER_<KEY> (see docs/field-tech.md).
@@ -84,28 +88,39 @@ public final class AgentCli {
             return args.length == 0 ? USAGE : OK;
         }
         String command = args[0];
-        String configPath = null;
-        for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                configPath = args[++i];
-            } else if (args[i].startsWith("--config=")) {
-                configPath = args[i].substring("--config=".length());
-            } else {
-                err.println("error: unknown argument '" + args[i] + "' for " + command);
-                err.print(USAGE_TEXT);
-                return USAGE;
-            }
-        }
-        if (!List.of("run", "test-print", "doctor").contains(command)) {
-            err.println(
-                    "error: unknown command '"
-                            + command
-                            + "' (enroll is not available yet: copy the credentials from the"
-                            + " device's Secret into broker.password)");
+        if (!List.of("run", "test-print", "doctor", "enroll").contains(command)) {
+            err.println("error: unknown command '" + command + "'");
             err.print(USAGE_TEXT);
             return USAGE;
         }
+        List<String> allowed =
+                command.equals("enroll")
+                        ? List.of("config", "code", "device", "broker")
+                        : List.of("config");
+        Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            String name = null;
+            String value = null;
+            if (arg.startsWith("--") && arg.contains("=")) {
+                name = arg.substring(2, arg.indexOf('='));
+                value = arg.substring(arg.indexOf('=') + 1);
+            } else if (arg.startsWith("--") && i + 1 < args.length) {
+                name = arg.substring(2);
+                value = args[++i];
+            }
+            if (name == null || !allowed.contains(name)) {
+                err.println("error: unknown argument '" + arg + "' for " + command);
+                err.print(USAGE_TEXT);
+                return USAGE;
+            }
+            options.put(name, value);
+        }
+        String configPath = options.get("config");
         Path path = Path.of(configPath != null ? configPath : envOr(DEFAULT_CONFIG));
+        if (command.equals("enroll")) {
+            return new EnrollCommand(env, out, err).enroll(path, options);
+        }
         AgentConfig config;
         try {
             config = AgentConfig.load(path, env);
@@ -167,6 +182,28 @@ public final class AgentCli {
                                 Clock.systemUTC());
                 agent = app;
                 Runtime.getRuntime().addShutdownHook(stopHook(agent, stopped));
+                app.start();
+            } else if (config.deviceType() == DeviceType.KDS_TABLET) {
+                TicketJournal journal = openJournal(config);
+                KdsApplication app =
+                        new KdsApplication(
+                                settings(config),
+                                new PahoTransport(config),
+                                journal,
+                                new InetSocketAddress(config.kdsBind(), config.kdsPort()),
+                                Clock.systemUTC());
+                agent =
+                        () -> {
+                            app.close();
+                            journal.close();
+                        };
+                Runtime.getRuntime().addShutdownHook(stopHook(agent, stopped));
+                out.println(
+                        "KDS page: http://"
+                                + config.kdsBind()
+                                + ":"
+                                + config.kdsPort()
+                                + "/ (open it in the tablet's browser)");
                 app.start();
             } else {
                 // no driver for this device type yet: status and heartbeats only

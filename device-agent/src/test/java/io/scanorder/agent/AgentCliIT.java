@@ -175,7 +175,7 @@ class AgentCliIT {
         assertThat(err()).contains("usage: scanorder-agent");
 
         assertThat(cli("enroll")).isEqualTo(AgentCli.USAGE);
-        assertThat(err()).contains("unknown command 'enroll'").contains("not available yet");
+        assertThat(err()).contains("--code must be the 8-symbol enrollment code");
 
         assertThat(cli("doctor", "--config", dir.resolve("missing.properties").toString()))
                 .isEqualTo(AgentCli.USAGE);

@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code journal.file}</td><td>ticket journal (must survive restarts)</td><td>/var/lib/scanorder-agent/tickets.journal</td></tr>
  *   <tr><td>{@code led.host}</td><td>LED board address; required for {@code led-board}</td><td>none</td></tr>
  *   <tr><td>{@code led.port}</td><td>LED board line-protocol port, 1..65535</td><td>9200</td></tr>
+ *   <tr><td>{@code kds.port}</td><td>port of the KDS tablet's local web page, 1..65535</td><td>8088</td></tr>
+ *   <tr><td>{@code kds.bind}</td><td>address the KDS page listens on ({@code 0.0.0.0} to reach it from another screen)</td><td>127.0.0.1</td></tr>
  *   <tr><td>{@code timezone}</td><td>time zone printed on tickets</td><td>Asia/Shanghai</td></tr>
  * </table>
  *
@@ -57,6 +59,8 @@ import java.util.regex.Pattern;
  * @param timezone zone for times printed on tickets
  * @param ledHost LED board host, or null if the device is not an LED board
  * @param ledPort LED board TCP port
+ * @param kdsPort port of the KDS tablet's local web page
+ * @param kdsBind address the KDS web page listens on
  */
 public record AgentConfig(
         String storeCode,
@@ -73,7 +77,9 @@ public record AgentConfig(
         Path journalFile,
         ZoneId timezone,
         String ledHost,
-        int ledPort) {
+        int ledPort,
+        int kdsPort,
+        String kdsBind) {
 
     /** Kinds of kitchen device, spelled as in the KitchenDevice resource. */
     public enum DeviceType {
@@ -107,6 +113,8 @@ public record AgentConfig(
     public static final String TIMEZONE = "timezone";
     public static final String LED_HOST = "led.host";
     public static final String LED_PORT = "led.port";
+    public static final String KDS_PORT = "kds.port";
+    public static final String KDS_BIND = "kds.bind";
 
     /** Default journal location on a device. */
     public static final String DEFAULT_JOURNAL = "/var/lib/scanorder-agent/tickets.journal";
@@ -127,7 +135,9 @@ public record AgentConfig(
                     JOURNAL_FILE,
                     TIMEZONE,
                     LED_HOST,
-                    LED_PORT);
+                    LED_PORT,
+                    KDS_PORT,
+                    KDS_BIND);
 
     /** Every key the agent reads, in documentation order. */
     public static List<String> keys() {
@@ -139,6 +149,11 @@ public record AgentConfig(
     private static final Pattern STORE_CODE_PATTERN = Pattern.compile("[0-9]{3}");
     private static final Pattern DEVICE_ID_PATTERN =
             Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+    /** Whether {@code deviceId} is a valid device id (1-64 letters, digits, '-', '_'). */
+    public static boolean isValidDeviceId(String deviceId) {
+        return deviceId != null && DEVICE_ID_PATTERN.matcher(deviceId).matches();
+    }
 
     /** The environment variable that overrides {@code key}, e.g. {@code SCANORDER_STORE_CODE}. */
     public static String envName(String key) {
@@ -216,6 +231,8 @@ public record AgentConfig(
                             + ")");
         }
         int ledPort = r.integer(LED_PORT, 9200, 1, 65535);
+        int kdsPort = r.integer(KDS_PORT, 8088, 1, 65535);
+        String kdsBind = r.optional(KDS_BIND);
         if (!r.problems.isEmpty()) {
             throw new AgentConfigException(r.problems);
         }
@@ -234,7 +251,9 @@ public record AgentConfig(
                 Path.of(journal == null ? DEFAULT_JOURNAL : journal),
                 zone,
                 ledHost,
-                ledPort);
+                ledPort,
+                kdsPort,
+                kdsBind == null ? "127.0.0.1" : kdsBind);
     }
 
     @Override
@@ -263,6 +282,7 @@ public record AgentConfig(
                 + timezone
                 + ", led="
                 + (ledHost == null ? "none" : ledHost + ":" + ledPort)
+                + (deviceType == DeviceType.KDS_TABLET ? ", kds=" + kdsBind + ":" + kdsPort : "")
                 + "]";
     }
 

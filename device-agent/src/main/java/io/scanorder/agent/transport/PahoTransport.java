@@ -205,6 +205,87 @@ public final class PahoTransport implements Transport {
         }
     }
 
+    /**
+     * Redeems a one-time enrollment code: connects as {@code enroll:<deviceId>} with client id
+     * {@code enroll-<deviceId>}, the code as password and no session, and reads the credentials the
+     * broker's extension puts into the CONNACK's user properties. The broker allows nothing else on
+     * this connection, which is closed at once.
+     *
+     * @throws EnrollmentRefusedException if the broker answered no (wrong, used, expired code...)
+     * @throws TransportException if the broker could not be reached or answered without credentials
+     */
+    public static EnrollmentGrant enroll(java.net.URI broker, String deviceId, String code)
+            throws TransportException {
+        MqttAsyncClient client;
+        try {
+            client =
+                    new MqttAsyncClient(
+                            broker.toString(), "enroll-" + deviceId, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new TransportException("cannot create MQTT client: " + describe(e), e);
+        }
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName("enroll:" + deviceId);
+        options.setPassword(code.getBytes(StandardCharsets.UTF_8));
+        options.setCleanStart(true);
+        options.setSessionExpiryInterval(0L);
+        options.setConnectionTimeout(10);
+        try {
+            IMqttToken token = client.connect(options);
+            token.waitForCompletion(TIMEOUT_MS);
+            Map<String, String> granted = new java.util.HashMap<>();
+            MqttProperties properties = token.getResponseProperties();
+            if (properties != null && properties.getUserProperties() != null) {
+                properties.getUserProperties().forEach(p -> granted.put(p.getKey(), p.getValue()));
+            }
+            try {
+                client.disconnect().waitForCompletion(TIMEOUT_MS);
+            } catch (MqttException e) {
+                LOG.log(Level.DEBUG, "closing enrollment connection", e);
+            }
+            String password = granted.get("scanorder-password");
+            String store = granted.get("scanorder-store-code");
+            if (password == null
+                    || store == null
+                    || !deviceId.equals(granted.get("scanorder-username"))) {
+                throw new TransportException(
+                        "broker "
+                                + broker
+                                + " accepted the enrollment of '"
+                                + deviceId
+                                + "' but sent no credentials back; is it the ScanOrder broker?");
+            }
+            return new EnrollmentGrant(deviceId, store, password);
+        } catch (MqttException e) {
+            int rc = e.getReasonCode();
+            if (rc >= 0x80 && rc <= 0xFF) {
+                throw new EnrollmentRefusedException(
+                        "broker "
+                                + broker
+                                + " refused the enrollment of '"
+                                + deviceId
+                                + "': "
+                                + describe(e),
+                        rc,
+                        e);
+            }
+            throw new TransportException(
+                    "cannot reach broker "
+                            + broker
+                            + " to enroll '"
+                            + deviceId
+                            + "': "
+                            + describe(e),
+                    e);
+        } finally {
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                LOG.log(Level.DEBUG, "closing enrollment client", e);
+            }
+        }
+    }
+
     private static String describe(MqttException e) {
         return e.getMessage() + " (reason code " + e.getReasonCode() + ")";
     }

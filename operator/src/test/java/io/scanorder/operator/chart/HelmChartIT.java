@@ -314,6 +314,96 @@ class HelmChartIT {
                 .hasMessageContaining("replicaz");
     }
 
+    /** Broker helper's method: the operator's per-device Secrets reach the broker pod. */
+    @Test
+    void brokerMirrorsOperatorSecretsForHotReloadAndEnrollmentWithListOnlyRbac(
+            @org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        List<GenericKubernetesResource> objects = render(EXAMPLE_VALUES);
+        StatefulSet broker = typed(objects, "StatefulSet", StatefulSet.class).get(0);
+        var pod = broker.getSpec().getTemplate().getSpec();
+        assertThat(pod.getServiceAccountName()).isEqualTo("so-broker");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getInitContainers())
+                .extracting(Container::getName)
+                .containsExactly("install-extension", "sync-credentials-once");
+        assertThat(pod.getContainers())
+                .extracting(Container::getName)
+                .containsExactly("hivemq", "sync-credentials");
+
+        Container hivemq = pod.getContainers().get(0);
+        assertThat(hivemq.getEnv())
+                .extracting(e -> e.getName() + "=" + e.getValue())
+                .contains(
+                        "SCANORDER_BROKER_CREDENTIALS=/etc/scanorder/broker-credentials",
+                        "SCANORDER_BROKER_ENROLLMENTS=/etc/scanorder/enrollments");
+        // HiveMQ reads the mirrored folders but holds no API token.
+        assertThat(hivemq.getVolumeMounts())
+                .anySatisfy(
+                        m -> {
+                            assertThat(m.getName()).isEqualTo("synced");
+                            assertThat(m.getMountPath()).isEqualTo("/etc/scanorder");
+                            assertThat(m.getReadOnly()).isTrue();
+                        })
+                .noneSatisfy(m -> assertThat(m.getName()).isEqualTo("sync-token"))
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/opt/hivemq/data"))
+                .anySatisfy(
+                        m -> {
+                            assertThat(m.getMountPath()).isEqualTo("/opt/hivemq/conf/config.xml");
+                            assertThat(m.getSubPath()).isEqualTo("config.xml");
+                        });
+        // the broker's own config.xml (no topic aliases) comes with the extension image
+        assertThat(String.join(" ", pod.getInitContainers().get(0).getCommand()))
+                .contains("cp /extension/conf/config.xml /opt/hivemq/scanorder-conf/config.xml");
+
+        String script = Files.readString(CHART.resolve("files/broker-credential-sync.sh"));
+        for (Container sync : List.of(pod.getInitContainers().get(1), pod.getContainers().get(1))) {
+            assertThat(sync.getImage()).isEqualTo("registry.lotus-kitchen.cn/mirror/kubectl:1.31");
+            assertThat(sync.getCommand())
+                    .containsExactly("bash", "-c", script, "broker-credential-sync");
+            assertThat(sync.getEnv())
+                    .extracting(e -> e.getName() + "=" + e.getValue())
+                    .contains("SYNC_OUT=/etc/scanorder", "SYNC_NAMESPACES=lotus-kitchen");
+            assertThat(sync.getVolumeMounts())
+                    .extracting(m -> m.getName() + ":" + m.getMountPath())
+                    .contains(
+                            "synced:/etc/scanorder",
+                            "sync-token:/var/run/secrets/kubernetes.io/serviceaccount");
+        }
+        assertThat(script)
+                .contains("scanorder.io/broker-credentials=true")
+                .contains("enrollment-code-hash");
+        assertThat(pod.getInitContainers().get(1).getArgs()).containsExactly("once");
+        assertThat(pod.getContainers().get(1).getArgs()).containsExactly("loop");
+
+        GenericKubernetesResource role = only(objects, "Role");
+        assertThat(role.getMetadata().getNamespace()).isEqualTo("lotus-kitchen");
+        assertThat(role.<List<Object>>get("rules")).hasSize(1);
+        assertThat(role.<List<String>>get("rules", 0, "resources")).containsExactly("secrets");
+        assertThat(role.<List<String>>get("rules", 0, "verbs")).containsExactly("list");
+        GenericKubernetesResource binding = only(objects, "RoleBinding");
+        assertThat(binding.<String>get("subjects", 0, "name")).isEqualTo("so-broker");
+        assertThat(binding.<String>get("subjects", 0, "namespace")).isEqualTo("scanorder-system");
+        assertThat(objects)
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .contains("ServiceAccount/so-broker")
+                .doesNotContain("ClusterRole/so-broker-credentials");
+
+        // No namespaces listed: devices may be in any namespace, so list is granted cluster-wide.
+        Path anyNamespace = tmp.resolve("values.yaml");
+        Files.writeString(anyNamespace, "broker:\n  credentialSync:\n    enabled: true\n");
+        List<GenericKubernetesResource> clusterWide = render(anyNamespace);
+        GenericKubernetesResource clusterRole =
+                clusterWide.stream()
+                        .filter(o -> o.getKind().equals("ClusterRole"))
+                        .filter(o -> o.getMetadata().getName().equals("so-broker-credentials"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(clusterRole.<List<String>>get("rules", 0, "verbs")).containsExactly("list");
+        assertThat(clusterWide)
+                .extracting(GenericKubernetesResource::getKind)
+                .doesNotContain("Role");
+    }
+
     private static List<GenericKubernetesResource> render(Path values) {
         var template = new Helm(CHART).template().withName("so").withNamespace("scanorder-system");
         if (values != null) {

@@ -52,6 +52,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final Path dataFolder;
     private final CredentialStore credentials;
     private final Path credentialPath;
+    private final Path enrollmentPath;
     private final Duration credentialPollInterval;
     private final Persistence persistence;
     private final boolean hiveMqLogging;
@@ -68,6 +69,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         this.credentials = b.credentials;
         this.credentialPath = b.credentialPath;
+        this.enrollmentPath = b.enrollmentPath;
         this.credentialPollInterval = b.credentialPollInterval;
         this.persistence = b.persistence;
         this.hiveMqLogging = b.hiveMqLogging;
@@ -102,6 +104,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                 credentials != null
                         ? new ScanOrderBrokerExtension(credentials)
                         : new ScanOrderBrokerExtension(credentialPath, credentialPollInterval);
+        if (enrollmentPath != null) {
+            main.withEnrollments(enrollmentPath);
+        }
         EmbeddedExtension extension =
                 EmbeddedExtension.builder()
                         .withId("scanorder-broker")
@@ -205,6 +210,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                             <enabled>false</enabled>
                         </allow-empty-client-id>
                     </security>
+                    <!-- Paho 1.2.5 resends in-flight QoS 1 publishes after a reconnect with the
+                         topic alias of the old connection, and the broker then disconnects it:
+                         no topic aliases (see src/main/hivemq/config.xml). -->
+                    <mqtt>
+                        <topic-alias>
+                            <enabled>false</enabled>
+                        </topic-alias>
+                    </mqtt>
                     <anonymous-usage-statistics>
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
@@ -249,6 +262,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         private Path dataFolder;
         private CredentialStore credentials;
         private Path credentialPath;
+        private Path enrollmentPath;
         private Duration credentialPollInterval = ScanOrderBrokerExtension.DEFAULT_POLL_INTERVAL;
         private Persistence persistence = Persistence.FILE;
         private boolean hiveMqLogging;
@@ -297,6 +311,16 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Enables device enrollment from this directory (one sub-directory per device Secret, see
+         * {@link io.scanorder.broker.enroll.Enrollments}); redeemed codes are remembered in the
+         * data folder.
+         */
+        public Builder enrollmentPath(Path enrollmentPath) {
+            this.enrollmentPath = enrollmentPath;
+            return this;
+        }
+
         public Builder persistence(Persistence persistence) {
             this.persistence = Objects.requireNonNull(persistence, "persistence");
             return this;
@@ -315,7 +339,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /**
      * Runs the broker until the JVM is stopped: {@code EmbeddedBroker --credentials <file|dir>
-     * [--port 1883] [--bind 127.0.0.1] [--data ./broker-data] [--in-memory]}.
+     * [--port 1883] [--bind 127.0.0.1] [--data ./broker-data] [--in-memory] [--enrollments <dir>]}.
      */
     public static void main(String[] args) throws InterruptedException {
         Builder builder =
@@ -325,7 +349,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             String arg = args[i];
             switch (arg) {
                 case "--in-memory" -> builder.persistence(Persistence.IN_MEMORY);
-                case "--port", "--bind", "--data", "--credentials" -> {
+                case "--port", "--bind", "--data", "--credentials", "--enrollments" -> {
                     if (i + 1 >= args.length) {
                         usage(arg + " needs a value");
                     }
@@ -334,6 +358,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                         case "--port" -> builder.port(parsePort(value));
                         case "--bind" -> builder.bindAddress(value);
                         case "--data" -> builder.dataFolder(Path.of(value));
+                        case "--enrollments" -> builder.enrollmentPath(Path.of(value));
                         default -> credentials = Path.of(value);
                     }
                 }
@@ -371,7 +396,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         System.err.println(problem);
         System.err.println(
                 "usage: EmbeddedBroker --credentials <file|dir> [--port 1883] [--bind 127.0.0.1]"
-                        + " [--data ./broker-data] [--in-memory]");
+                        + " [--data ./broker-data] [--in-memory] [--enrollments <dir>]");
         System.exit(2);
     }
 }

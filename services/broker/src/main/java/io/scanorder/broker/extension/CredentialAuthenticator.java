@@ -8,6 +8,8 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import io.scanorder.broker.auth.Credential;
 import io.scanorder.broker.auth.CredentialStore;
+import io.scanorder.broker.enroll.EnrollmentResult;
+import io.scanorder.broker.enroll.Enrollments;
 import io.scanorder.broker.topic.Principal;
 import io.scanorder.broker.topic.TopicPolicy;
 import java.nio.ByteBuffer;
@@ -29,16 +31,29 @@ final class CredentialAuthenticator implements SimpleAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(CredentialAuthenticator.class);
 
     /** Printable, no topic separators or wildcards, bounded: refused before any lookup. */
+    /** Client id of an enrollment connection: {@code enroll-<deviceId>}. */
+    static final String ENROLL_CLIENT_PREFIX = "enroll-";
+
+    /** CONNACK user properties of a granted enrollment. */
+    static final String PROPERTY_USERNAME = "scanorder-username";
+
+    static final String PROPERTY_STORE_CODE = "scanorder-store-code";
+    static final String PROPERTY_PASSWORD = "scanorder-password";
+
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final CredentialStore store;
     private final TopicPolicy policy;
     private final Executor executor;
+    private final Enrollments enrollments;
 
-    CredentialAuthenticator(CredentialStore store, TopicPolicy policy, Executor executor) {
+    /** {@code enrollments} may be null: then {@code enroll:} connections are refused. */
+    CredentialAuthenticator(
+            CredentialStore store, TopicPolicy policy, Executor executor, Enrollments enrollments) {
         this.store = store;
         this.policy = policy;
         this.executor = executor;
+        this.enrollments = enrollments;
     }
 
     @Override
@@ -86,6 +101,10 @@ final class CredentialAuthenticator implements SimpleAuthenticator {
             return;
         }
         String user = username.get();
+        if (user.startsWith(Enrollments.USERNAME_PREFIX)) {
+            enroll(input, output, user.substring(Enrollments.USERNAME_PREFIX.length()), clientId);
+            return;
+        }
         if (!SANE_ID.matcher(user).matches()) {
             refuse(
                     output,
@@ -135,6 +154,91 @@ final class CredentialAuthenticator implements SimpleAuthenticator {
                 input.getConnectionInformation().getConnectionAttributeStore(), principal);
         LOG.debug("authenticated {} '{}' as client '{}'", principal.role(), user, clientId);
         output.authenticateSuccessfully();
+    }
+
+    /**
+     * An enrollment connection: the password is the one-time code; on success the CONNACK carries
+     * the device's credentials as user properties. The connection gets no principal, so the topic
+     * authorizer refuses every publish and subscription on it.
+     */
+    private void enroll(
+            SimpleAuthInput input, SimpleAuthOutput output, String deviceId, String clientId) {
+        if (enrollments == null) {
+            refuse(
+                    output,
+                    ConnackReasonCode.NOT_AUTHORIZED,
+                    "enrollment is not enabled on this broker");
+            return;
+        }
+        if (!SANE_ID.matcher(deviceId).matches()) {
+            refuse(
+                    output,
+                    ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                    "device id '"
+                            + printable(deviceId)
+                            + "' in the enrollment user name is not valid");
+            return;
+        }
+        if (!clientId.equals(ENROLL_CLIENT_PREFIX + deviceId)) {
+            refuse(
+                    output,
+                    ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                    "enrollment of '"
+                            + deviceId
+                            + "' must use client id '"
+                            + ENROLL_CLIENT_PREFIX
+                            + deviceId
+                            + "', not '"
+                            + clientId
+                            + "'");
+            return;
+        }
+        Optional<ByteBuffer> password = input.getConnectPacket().getPassword();
+        char[] code = password.isEmpty() ? null : decodeUtf8(password.get());
+        if (code == null || code.length == 0) {
+            refuse(
+                    output,
+                    ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                    "enrollment of '" + deviceId + "' needs the code as password");
+            return;
+        }
+        EnrollmentResult result;
+        try {
+            result = enrollments.redeem(deviceId, code);
+        } catch (RuntimeException e) {
+            // a broken entry (half-synced Secret) must not look like a wrong code to the device
+            LOG.error("enrollment of '{}' failed: {}", deviceId, e.getMessage());
+            refuse(
+                    output,
+                    ConnackReasonCode.SERVER_UNAVAILABLE,
+                    "enrollment data of '" + deviceId + "' cannot be read; try again later");
+            return;
+        } finally {
+            Arrays.fill(code, '\0');
+        }
+        switch (result.outcome()) {
+            case GRANTED -> {
+                output.getOutboundUserProperties().addUserProperty(PROPERTY_USERNAME, deviceId);
+                output.getOutboundUserProperties()
+                        .addUserProperty(PROPERTY_STORE_CODE, result.storeCode());
+                output.getOutboundUserProperties()
+                        .addUserProperty(PROPERTY_PASSWORD, result.password());
+                LOG.info("enrolled device '{}' of store {}", deviceId, result.storeCode());
+                output.authenticateSuccessfully();
+            }
+            case WRONG_CODE ->
+                    refuse(output, ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, result.message());
+            case ALREADY_USED -> refuse(output, ConnackReasonCode.NOT_AUTHORIZED, result.message());
+            case EXPIRED ->
+                    refuse(
+                            output,
+                            ConnackReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
+                            result.message());
+            case LOCKED ->
+                    refuse(output, ConnackReasonCode.CONNECTION_RATE_EXCEEDED, result.message());
+            case NOT_READY ->
+                    refuse(output, ConnackReasonCode.SERVER_UNAVAILABLE, result.message());
+        }
     }
 
     private static void refuse(SimpleAuthOutput output, ConnackReasonCode code, String reason) {

@@ -10,8 +10,12 @@ import io.scanorder.broker.auth.CredentialFile;
 import io.scanorder.broker.auth.CredentialStore;
 import io.scanorder.broker.auth.CredentialWatcher;
 import io.scanorder.broker.auth.ReloadableCredentialStore;
+import io.scanorder.broker.enroll.EnrollmentLedger;
+import io.scanorder.broker.enroll.Enrollments;
 import io.scanorder.broker.topic.TopicPolicy;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,6 +38,16 @@ public final class ScanOrderBrokerExtension implements ExtensionMain {
     /** Environment variable naming the credential file or directory of a HiveMQ install. */
     public static final String CREDENTIALS_ENV = "SCANORDER_BROKER_CREDENTIALS";
 
+    /**
+     * Environment variable naming the enrollment directory (one sub-directory per device Secret,
+     * see {@link Enrollments}); enrollment is off when neither it nor {@code enrollments} in the
+     * extension's home folder exists.
+     */
+    public static final String ENROLLMENTS_ENV = "SCANORDER_BROKER_ENROLLMENTS";
+
+    /** Ledger of redeemed codes, under HiveMQ's (persistent) data folder. */
+    public static final String LEDGER_FILE = "scanorder/enrollments-used.ledger";
+
     /** How often the credentials are re-read even if no file event arrived. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
 
@@ -43,6 +57,7 @@ public final class ScanOrderBrokerExtension implements ExtensionMain {
     private final Path configuredPath;
     private final Duration pollInterval;
     private volatile CredentialWatcher watcher;
+    private Path configuredEnrollments;
 
     /** Used by a HiveMQ installation; credentials come from a watched file. */
     public ScanOrderBrokerExtension() {
@@ -65,6 +80,12 @@ public final class ScanOrderBrokerExtension implements ExtensionMain {
         this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
     }
 
+    /** Enables enrollment from {@code directory} (see {@link Enrollments}); call before start. */
+    public ScanOrderBrokerExtension withEnrollments(Path directory) {
+        this.configuredEnrollments = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
     @Override
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         TopicPolicy policy = new TopicPolicy();
@@ -77,8 +98,17 @@ public final class ScanOrderBrokerExtension implements ExtensionMain {
             output.preventExtensionStartup("cannot load credentials: " + e.getMessage());
             return;
         }
+        Enrollments enrollments;
+        try {
+            enrollments = enrollments(input, store);
+        } catch (RuntimeException e) {
+            LOG.error("ScanOrder extension cannot open the enrollment ledger: {}", e.getMessage());
+            output.preventExtensionStartup("cannot open enrollment ledger: " + e.getMessage());
+            return;
+        }
         CredentialAuthenticator authenticator =
-                new CredentialAuthenticator(store, policy, Services.extensionExecutorService());
+                new CredentialAuthenticator(
+                        store, policy, Services.extensionExecutorService(), enrollments);
         TopicAuthorizer authorizer = new TopicAuthorizer(policy, store);
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
         Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
@@ -107,6 +137,31 @@ public final class ScanOrderBrokerExtension implements ExtensionMain {
         RevokedSessions revoked = new RevokedSessions(policy);
         watcher = CredentialWatcher.start(path, store, pollInterval, revoked::onChange);
         return store;
+    }
+
+    private Enrollments enrollments(ExtensionStartInput input, CredentialStore store) {
+        Path dir = configuredEnrollments;
+        if (dir == null && (configuredStore != null || configuredPath != null)) {
+            // embedded: enrollment only when asked for, never from a stray folder
+            return null;
+        }
+        if (dir == null) {
+            String configured = System.getenv(ENROLLMENTS_ENV);
+            dir =
+                    configured != null && !configured.isBlank()
+                            ? Path.of(configured)
+                            : input.getExtensionInformation()
+                                    .getExtensionHomeFolder()
+                                    .toPath()
+                                    .resolve("enrollments");
+            if (configured == null && !Files.isDirectory(dir)) {
+                LOG.info("device enrollment is off: no {} and no {}", ENROLLMENTS_ENV, dir);
+                return null;
+            }
+        }
+        Path ledger = input.getServerInformation().getDataFolder().toPath().resolve(LEDGER_FILE);
+        LOG.info("device enrollment on: entries under {}, used codes in {}", dir, ledger);
+        return new Enrollments(dir, EnrollmentLedger.open(ledger), store, Clock.systemUTC());
     }
 
     private static Path installedPath(ExtensionStartInput input) {
