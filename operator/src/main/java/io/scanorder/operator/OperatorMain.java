@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.scanorder.operator.model.DeviceCredentials;
+import io.scanorder.operator.model.OrderServiceLink;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -24,10 +25,28 @@ public final class OperatorMain {
             KubernetesClient client,
             Clock clock,
             Consumer<ConfigurationServiceOverrider> overrides) {
+        return create(
+                client,
+                clock,
+                new OrderServiceChannels(OrderServiceLink.fromEnv(System.getenv())),
+                overrides);
+    }
+
+    /**
+     * As {@link #create(KubernetesClient, Clock, Consumer)}, calling the order services through the
+     * given channels (tests point them at their own gRPC server).
+     */
+    public static Operator create(
+            KubernetesClient client,
+            Clock clock,
+            OrderServiceChannels orderServices,
+            Consumer<ConfigurationServiceOverrider> overrides) {
         Operator operator = new Operator(o -> overrides.accept(o.withKubernetesClient(client)));
         operator.register(new StoreReconciler(clock));
+        operator.register(new MenuReconciler(clock, orderServices));
         operator.register(
-                new KitchenDeviceReconciler(clock, DeviceCredentials.brokerUri(System.getenv())));
+                new KitchenDeviceReconciler(
+                        clock, DeviceCredentials.brokerUri(System.getenv()), orderServices));
         return operator;
     }
 
