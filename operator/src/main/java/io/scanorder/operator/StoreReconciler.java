@@ -1,24 +1,36 @@
 package io.scanorder.operator;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.scanorder.crds.v1alpha1.ConditionStatus;
 import io.scanorder.crds.v1alpha1.ConditionType;
+import io.scanorder.crds.v1alpha1.KitchenDevice;
+import io.scanorder.crds.v1alpha1.Menu;
 import io.scanorder.crds.v1alpha1.Store;
 import io.scanorder.crds.v1alpha1.StoreStatus;
+import io.scanorder.operator.model.MenuPublication;
 import io.scanorder.operator.model.StatusAggregator;
 import io.scanorder.operator.model.StoreConfig;
+import io.scanorder.operator.model.StoreDevices;
 import io.scanorder.operator.model.StoreEvents;
 import io.scanorder.operator.model.StoreNames;
 import io.scanorder.operator.model.StoreService;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +52,7 @@ import org.slf4j.LoggerFactory;
         })
 public class StoreReconciler implements Reconciler<Store> {
     private static final Logger LOG = LoggerFactory.getLogger(StoreReconciler.class);
+    private static final String MENU_INDEX = "menuRef";
     private final Clock clock;
 
     public StoreReconciler(Clock clock) {
@@ -60,21 +73,90 @@ public class StoreReconciler implements Reconciler<Store> {
                                         + (applied ? " is up to date" : " not seen yet"))
                         .set(Secondaries.readiness(store, context, StoreService.ORDER))
                         .set(Secondaries.readiness(store, context, StoreService.PAYMENT))
-                        // Honest until the Menu and KitchenDevice reconcilers exist.
-                        .set(
-                                ConditionType.MENU_PUBLISHED,
-                                ConditionStatus.Unknown,
-                                "MenuReconcilerNotInstalled",
-                                "this operator version does not publish menus yet")
-                        .set(
-                                ConditionType.DEVICES_HEALTHY,
-                                ConditionStatus.Unknown,
-                                "DeviceReconcilerNotInstalled",
-                                "this operator version does not observe kitchen devices yet");
+                        .set(MenuPublication.condition(store, menu(store, context)))
+                        .set(StoreDevices.condition(store, devices(store, context)));
         StoreStatus status = status(store, conditions);
+        List<KitchenDevice> devices = devices(store, context);
+        status.setDevicesTotal(devices.size());
+        status.setDevicesOnline(StoreDevices.online(devices));
         status.setTableCount(StoreConfig.tableCount(store.getSpec()));
         status.setEndpoints(StoreNames.endpoints(store));
         return UpdateControl.patchStatus(store);
+    }
+
+    @Override
+    public List<EventSource<?, Store>> prepareEventSources(EventSourceContext<Store> context) {
+        // Stores are found by the menu they reference, so a Menu's status change (published,
+        // invalid) reaches every store that sells it.
+        context.getPrimaryCache()
+                .addIndexer(
+                        MENU_INDEX,
+                        s ->
+                                s.getSpec() == null || s.getSpec().getMenuRef() == null
+                                        ? List.of()
+                                        : List.of(
+                                                s.getMetadata().getNamespace()
+                                                        + "/"
+                                                        + s.getSpec().getMenuRef()));
+        return List.of(
+                new InformerEventSource<>(
+                        InformerEventSourceConfiguration.from(Menu.class, Store.class)
+                                .withSecondaryToPrimaryMapper(
+                                        menu ->
+                                                context
+                                                        .getPrimaryCache()
+                                                        .byIndex(
+                                                                MENU_INDEX,
+                                                                menu.getMetadata().getNamespace()
+                                                                        + "/"
+                                                                        + menu.getMetadata()
+                                                                                .getName())
+                                                        .stream()
+                                                        .map(ResourceID::fromResource)
+                                                        .collect(Collectors.toSet()))
+                                .build(),
+                        context),
+                // A device's status (mirrored from the order service) reaches its store.
+                new InformerEventSource<>(
+                        InformerEventSourceConfiguration.from(KitchenDevice.class, Store.class)
+                                .withSecondaryToPrimaryMapper(
+                                        d ->
+                                                d.getSpec() == null
+                                                                || d.getSpec().getStoreRef() == null
+                                                        ? Set.of()
+                                                        : Set.of(
+                                                                new ResourceID(
+                                                                        d.getSpec().getStoreRef(),
+                                                                        d.getMetadata()
+                                                                                .getNamespace())))
+                                .build(),
+                        context));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<KitchenDevice> devices(Store store, Context<Store> context) {
+        InformerEventSource<KitchenDevice, Store> devices =
+                (InformerEventSource<KitchenDevice, Store>)
+                        context.eventSourceRetriever().getEventSourceFor(KitchenDevice.class);
+        return devices.list(
+                        store.getMetadata().getNamespace(),
+                        d ->
+                                d.getSpec() != null
+                                        && store.getMetadata()
+                                                .getName()
+                                                .equals(d.getSpec().getStoreRef()))
+                .toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Menu menu(Store store, Context<Store> context) {
+        InformerEventSource<Menu, Store> menus =
+                (InformerEventSource<Menu, Store>)
+                        context.eventSourceRetriever().getEventSourceFor(Menu.class);
+        return menus.get(
+                        new ResourceID(
+                                store.getSpec().getMenuRef(), store.getMetadata().getNamespace()))
+                .orElse(null);
     }
 
     @Override

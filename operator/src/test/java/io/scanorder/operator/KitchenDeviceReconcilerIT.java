@@ -3,6 +3,7 @@ package io.scanorder.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.Timestamp;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,13 +13,22 @@ import io.javaoperatorsdk.operator.Operator;
 import io.scanorder.broker.auth.Credential;
 import io.scanorder.broker.auth.CredentialFile;
 import io.scanorder.broker.topic.Principal;
+import io.scanorder.crds.v1alpha1.AlarmCode;
 import io.scanorder.crds.v1alpha1.Condition;
 import io.scanorder.crds.v1alpha1.ConditionStatus;
 import io.scanorder.crds.v1alpha1.ConditionType;
 import io.scanorder.crds.v1alpha1.DevicePhase;
 import io.scanorder.crds.v1alpha1.KitchenDevice;
+import io.scanorder.crds.v1alpha1.PaperState;
 import io.scanorder.crds.v1alpha1.Store;
 import io.scanorder.operator.model.DeviceCredentials;
+import io.scanorder.operator.model.DeviceRegistration;
+import io.scanorder.operator.model.OrderServiceLink;
+import io.scanorder.proto.order.v1.Alarm;
+import io.scanorder.proto.order.v1.AlarmType;
+import io.scanorder.proto.order.v1.DeviceHealth;
+import io.scanorder.proto.order.v1.DeviceRole;
+import io.scanorder.proto.order.v1.DeviceType;
 import io.scanorder.testkit.KubernetesApi;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -38,12 +48,17 @@ class KitchenDeviceReconcilerIT {
     static final KubernetesApi API = KubernetesApi.shared();
     static final KubernetesClient CLIENT = API.client();
     static final String DEVICE = "jingan-printer-hot-1";
+    static final OrderServiceDouble ORDER = new OrderServiceDouble().start();
+    static OrderServiceChannels channels;
     static Operator operator;
 
     @BeforeAll
     static void startOperator() throws Exception {
         for (String crd :
-                List.of("stores.scanorder.io-v1.yml", "kitchendevices.scanorder.io-v1.yml")) {
+                List.of(
+                        "stores.scanorder.io-v1.yml",
+                        "menus.scanorder.io-v1.yml",
+                        "kitchendevices.scanorder.io-v1.yml")) {
             try (InputStream in =
                     KitchenDeviceReconcilerIT.class
                             .getClassLoader()
@@ -56,10 +71,20 @@ class KitchenDeviceReconcilerIT {
             }
         }
         // As in StoreReconcilerIT: the mock API server does not speak server-side apply.
+        channels =
+                new OrderServiceChannels(
+                        new OrderServiceLink(
+                                ORDER.target(),
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(1),
+                                Duration.ofMillis(200),
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(2)));
         operator =
                 OperatorMain.create(
                         CLIENT,
                         Clock.systemUTC(),
+                        channels,
                         o ->
                                 o.withUseSSAToPatchPrimaryResource(false)
                                         .withSSABasedCreateUpdateMatchForDependentResources(false)
@@ -71,6 +96,164 @@ class KitchenDeviceReconcilerIT {
     @AfterAll
     static void stopOperator() {
         operator.stop();
+        channels.close();
+        ORDER.close();
+    }
+
+    @Test
+    void deviceIsRegisteredWithTheOrderServiceAndItsHealthMirroredIntoTheStatus() throws Exception {
+        String ns = API.newNamespace();
+        Store store = example("store-jingan.yaml", Store.class, ns);
+        store.getSpec().setStoreCode("201");
+        CLIENT.resource(store).create();
+        CLIENT.resource(example("kitchendevice-printer-hot-primary.yaml", KitchenDevice.class, ns))
+                .create();
+
+        await().atMost(TIMEOUT).until(() -> ORDER.device("201", DEVICE) != null);
+        DeviceHealth registered = ORDER.device("201", DEVICE);
+        assertThat(registered.getType()).isEqualTo(DeviceType.DEVICE_TYPE_PRINTER);
+        assertThat(registered.getRole()).isEqualTo(DeviceRole.DEVICE_ROLE_PRIMARY);
+        assertThat(registered.getStationsList()).containsExactly("hot");
+        await().atMost(TIMEOUT)
+                .untilAsserted(
+                        () -> {
+                            KitchenDevice current = current(ns);
+                            assertThat(condition(current, DeviceRegistration.REGISTERED))
+                                    .hasValueSatisfying(
+                                            c ->
+                                                    assertThat(c.getStatus())
+                                                            .isEqualTo(ConditionStatus.True));
+                            assertThat(condition(current, DeviceRegistration.HEALTHY))
+                                    .hasValueSatisfying(
+                                            c ->
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("NotConnectedYet"));
+                        });
+
+        // Heartbeats reach the service: the next resync carries them into the status.
+        ORDER.observe(
+                "201",
+                DEVICE,
+                h ->
+                        h.setPhase(io.scanorder.proto.order.v1.DevicePhase.DEVICE_PHASE_DEGRADED)
+                                .setLastHeartbeatAt(
+                                        Timestamp.newBuilder().setSeconds(1_700_000_000))
+                                .setAgentVersion("0.1.0")
+                                .addActiveAlarms(
+                                        Alarm.newBuilder()
+                                                .setType(AlarmType.ALARM_TYPE_PAPER_LOW)
+                                                .setRaisedAt(
+                                                        Timestamp.newBuilder()
+                                                                .setSeconds(1_699_999_990))
+                                                .setDetail("roll below 10%")));
+        await().atMost(TIMEOUT)
+                .untilAsserted(
+                        () -> {
+                            KitchenDevice current = current(ns);
+                            assertThat(current.getStatus().getPhase())
+                                    .isEqualTo(DevicePhase.Degraded);
+                            assertThat(current.getStatus().getLastHeartbeat())
+                                    .isEqualTo("2023-11-14T22:13:20Z");
+                            assertThat(current.getStatus().getAgentVersion()).isEqualTo("0.1.0");
+                            assertThat(current.getStatus().getPaper()).isEqualTo(PaperState.LOW);
+                            assertThat(current.getStatus().getAlarms())
+                                    .singleElement()
+                                    .satisfies(
+                                            a -> {
+                                                assertThat(a.getCode())
+                                                        .isEqualTo(AlarmCode.PAPER_LOW);
+                                                assertThat(a.getSince())
+                                                        .isEqualTo("2023-11-14T22:13:10Z");
+                                                assertThat(a.getMessage())
+                                                        .isEqualTo("roll below 10%");
+                                            });
+                        });
+        await().atMost(TIMEOUT)
+                .untilAsserted(
+                        () -> {
+                            Store current =
+                                    CLIENT.resources(Store.class)
+                                            .inNamespace(ns)
+                                            .withName("jingan")
+                                            .get();
+                            assertThat(current.getStatus().getDevicesOnline()).isEqualTo(1);
+                            assertThat(current.getStatus().getDevicesTotal()).isEqualTo(1);
+                            assertThat(
+                                            current.getStatus().getConditions().stream()
+                                                    .filter(
+                                                            c ->
+                                                                    c.getType()
+                                                                            .equals(
+                                                                                    ConditionType
+                                                                                            .DEVICES_HEALTHY))
+                                                    .findFirst())
+                                    .hasValueSatisfying(
+                                            c -> {
+                                                assertThat(c.getStatus())
+                                                        .isEqualTo(ConditionStatus.False);
+                                                // hot is served (paper low still prints); cold
+                                                // and bar have no device at all.
+                                                assertThat(c.getMessage())
+                                                        .isEqualTo(
+                                                                "station cold has no"
+                                                                        + " KitchenDevice");
+                                            });
+                        });
+    }
+
+    @Test
+    void storeIsDevicesHealthyOnceEveryStationHasAnOnlineDevice() throws Exception {
+        String ns = API.newNamespace();
+        Store store = example("store-jingan.yaml", Store.class, ns);
+        store.getSpec().setStoreCode("202");
+        CLIENT.resource(store).create();
+        List<String> names = new java.util.ArrayList<>();
+        for (String file :
+                List.of(
+                        "kitchendevice-printer-hot-primary.yaml",
+                        "kitchendevice-kds-cold.yaml",
+                        "kitchendevice-led-pickup.yaml")) {
+            names.add(
+                    CLIENT.resource(example(file, KitchenDevice.class, ns))
+                            .create()
+                            .getMetadata()
+                            .getName());
+        }
+        await().atMost(TIMEOUT)
+                .until(() -> names.stream().allMatch(n -> ORDER.device("202", n) != null));
+        names.forEach(
+                n ->
+                        ORDER.observe(
+                                "202",
+                                n,
+                                h ->
+                                        h.setPhase(
+                                                io.scanorder.proto.order.v1.DevicePhase
+                                                        .DEVICE_PHASE_ONLINE)));
+        await().atMost(TIMEOUT)
+                .untilAsserted(
+                        () -> {
+                            Store current =
+                                    CLIENT.resources(Store.class)
+                                            .inNamespace(ns)
+                                            .withName("jingan")
+                                            .get();
+                            assertThat(current.getStatus().getDevicesOnline()).isEqualTo(3);
+                            assertThat(current.getStatus().getDevicesTotal()).isEqualTo(3);
+                            assertThat(
+                                            current.getStatus().getConditions().stream()
+                                                    .filter(
+                                                            c ->
+                                                                    c.getType()
+                                                                            .equals(
+                                                                                    ConditionType
+                                                                                            .DEVICES_HEALTHY))
+                                                    .findFirst())
+                                    .hasValueSatisfying(
+                                            c ->
+                                                    assertThat(c.getStatus())
+                                                            .isEqualTo(ConditionStatus.True));
+                        });
     }
 
     @Test
@@ -123,7 +306,16 @@ class KitchenDeviceReconcilerIT {
                                     .isEqualTo(DEVICE + "-mqtt");
                             assertThat(current.getStatus().getObservedGeneration())
                                     .isEqualTo(current.getMetadata().getGeneration());
+                            // Credentials issued and registered, but no heartbeat yet.
                             assertThat(condition(current, ConditionType.READY))
+                                    .hasValueSatisfying(
+                                            c ->
+                                                    assertThat(c.getStatus())
+                                                            .isEqualTo(ConditionStatus.Unknown));
+                            assertThat(
+                                            condition(
+                                                    current,
+                                                    KitchenDeviceReconciler.CREDENTIALS_ISSUED))
                                     .hasValueSatisfying(
                                             c ->
                                                     assertThat(c.getStatus())
@@ -238,6 +430,8 @@ class KitchenDeviceReconcilerIT {
                                     .isNull();
                             assertThat(current(ns)).isNull();
                         });
+        // The finalizer also told the order service to stop routing tickets to it.
+        assertThat(ORDER.deregistrations("021", DEVICE)).isPositive();
     }
 
     private static Secret awaitSecret(String ns, String name) {

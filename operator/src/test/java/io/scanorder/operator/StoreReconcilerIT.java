@@ -48,17 +48,19 @@ class StoreReconcilerIT {
     static void startOperator() throws Exception {
         // The generated CRD (from the crds module's build) makes the mock server treat status as
         // a subresource and Store as namespaced, as a real API server would.
-        try (InputStream in =
-                StoreReconcilerIT.class
-                        .getClassLoader()
-                        .getResourceAsStream("META-INF/fabric8/stores.scanorder.io-v1.yml")) {
-            CustomResourceDefinition crd =
-                    Serialization.unmarshal(in, CustomResourceDefinition.class);
-            CLIENT.apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .resource(crd)
-                    .createOr(r -> r.update());
+        for (String file : List.of("stores.scanorder.io-v1.yml", "menus.scanorder.io-v1.yml")) {
+            try (InputStream in =
+                    StoreReconcilerIT.class
+                            .getClassLoader()
+                            .getResourceAsStream("META-INF/fabric8/" + file)) {
+                CustomResourceDefinition crd =
+                        Serialization.unmarshal(in, CustomResourceDefinition.class);
+                CLIENT.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(crd)
+                        .createOr(r -> r.update());
+            }
         }
         // The mock API server answers server-side apply (apply-patch+yaml) with 415, so the test
         // operator patches with JSON merge patches; production keeps JOSDK's SSA defaults.
@@ -122,11 +124,13 @@ class StoreReconcilerIT {
                                             c ->
                                                     assertThat(c.getStatus())
                                                             .isEqualTo(ConditionStatus.True));
+                            // No Menu named by spec.menuRef exists here: MenuPublished is
+                            // False, and so is Ready.
                             assertThat(condition(current, ConditionType.READY))
                                     .hasValueSatisfying(
                                             c -> {
                                                 assertThat(c.getStatus())
-                                                        .isEqualTo(ConditionStatus.Unknown);
+                                                        .isEqualTo(ConditionStatus.False);
                                                 assertThat(c.getObservedGeneration())
                                                         .isEqualTo(
                                                                 current.getMetadata()
@@ -285,13 +289,18 @@ class StoreReconcilerIT {
                                     .hasValueSatisfying(
                                             c ->
                                                     assertThat(c.getReason())
-                                                            .isEqualTo(
-                                                                    "MenuReconcilerNotInstalled"));
+                                                            .isEqualTo("MenuNotFound"));
                             assertThat(condition(current, ConditionType.DEVICES_HEALTHY))
                                     .hasValueSatisfying(
-                                            c ->
-                                                    assertThat(c.getStatus())
-                                                            .isEqualTo(ConditionStatus.Unknown));
+                                            c -> {
+                                                assertThat(c.getStatus())
+                                                        .isEqualTo(ConditionStatus.False);
+                                                assertThat(c.getMessage())
+                                                        .isEqualTo(
+                                                                "station hot has no"
+                                                                        + " KitchenDevice");
+                                            });
+                            assertThat(current.getStatus().getDevicesTotal()).isZero();
                         });
     }
 

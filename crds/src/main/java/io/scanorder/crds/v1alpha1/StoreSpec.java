@@ -55,6 +55,14 @@ public class StoreSpec {
     @JsonPropertyDescription("How diners pay for orders of this store.")
     private PaymentSpec payment;
 
+    @Required
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @JsonPropertyDescription(
+            "Name of the Secret in the store's namespace that the order service reads at start-up:"
+                    + " app-id and app-secret of the WeChat mini-program (diner login) and"
+                    + " session-signing-key (base64, at least 32 bytes) signing diner sessions.")
+    private String dinerSecretRef;
+
     @JsonPropertyDescription("How the store's order service is sized and scaled.")
     private ServingSpec serving;
 
@@ -112,6 +120,14 @@ public class StoreSpec {
 
     public void setPayment(PaymentSpec payment) {
         this.payment = payment;
+    }
+
+    public String getDinerSecretRef() {
+        return dinerSecretRef;
+    }
+
+    public void setDinerSecretRef(String dinerSecretRef) {
+        this.dinerSecretRef = dinerSecretRef;
     }
 
     public ServingSpec getServing() {

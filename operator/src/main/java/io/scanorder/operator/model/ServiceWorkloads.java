@@ -45,6 +45,16 @@ public final class ServiceWorkloads {
                     "WECHAT_MERCHANT_SERIAL_NUMBER", "merchant-serial-number",
                     "WECHAT_NOTIFY_URL", "notify-url");
 
+    /**
+     * Environment variable of the order service -> key of the diner Secret ({@code
+     * spec.dinerSecretRef}): it refuses to start without them.
+     */
+    public static final Map<String, String> DINER_ENV =
+            Map.of(
+                    "SCANORDER_WECHAT_APP_ID", "app-id",
+                    "SCANORDER_WECHAT_SECRET", "app-secret",
+                    "SCANORDER_DINER_SESSIONS_SIGNING_KEY", "session-signing-key");
+
     /** User of the Quarkus base images; numeric so runAsNonRoot can be verified. */
     static final long RUN_AS_USER = 185L;
 
@@ -142,6 +152,24 @@ public final class ServiceWorkloads {
                 : serving.getReplicas();
     }
 
+    /** One variable per entry, each from its key of the Secret, in name order. */
+    private static void secretEnv(List<EnvVar> env, String secret, Map<String, String> keys) {
+        keys.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(
+                        e ->
+                                env.add(
+                                        new EnvVarBuilder()
+                                                .withName(e.getKey())
+                                                .withNewValueFrom()
+                                                .withNewSecretKeyRef()
+                                                .withName(secret)
+                                                .withKey(e.getValue())
+                                                .endSecretKeyRef()
+                                                .endValueFrom()
+                                                .build()));
+    }
+
     private static Container container(Store store, StoreService service, OperatorConfig config) {
         List<EnvVar> env = new ArrayList<>();
         env.add(
@@ -151,22 +179,11 @@ public final class ServiceWorkloads {
                         .build());
         List<VolumeMount> mounts = new ArrayList<>();
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        if (service == StoreService.ORDER) {
+            secretEnv(env, store.getSpec().getDinerSecretRef(), DINER_ENV);
+        }
         if (service == StoreService.PAYMENT) {
-            String secret = store.getSpec().getPayment().getMerchantSecretRef();
-            MERCHANT_ENV.entrySet().stream()
-                    .sorted(Map.Entry.comparingByKey())
-                    .forEach(
-                            e ->
-                                    env.add(
-                                            new EnvVarBuilder()
-                                                    .withName(e.getKey())
-                                                    .withNewValueFrom()
-                                                    .withNewSecretKeyRef()
-                                                    .withName(secret)
-                                                    .withKey(e.getValue())
-                                                    .endSecretKeyRef()
-                                                    .endValueFrom()
-                                                    .build()));
+            secretEnv(env, store.getSpec().getPayment().getMerchantSecretRef(), MERCHANT_ENV);
             mounts.add(
                     new VolumeMountBuilder()
                             .withName("merchant")

@@ -27,6 +27,7 @@ public final class StoreValidation {
         require(spec.getPayment(), "spec.payment");
         require(spec.getPayment().getMode(), "spec.payment.mode");
         require(spec.getPayment().getMerchantSecretRef(), "spec.payment.merchantSecretRef");
+        require(spec.getDinerSecretRef(), "spec.dinerSecretRef");
         ServingSpec serving = spec.getServing();
         if (serving != null) {
             range(serving.getReplicas(), 1, MAX_REPLICAS, "spec.serving.replicas");

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
@@ -22,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +58,8 @@ class HelmChartIT {
                         "ServiceAccount/scanorder-operator",
                         "ClusterRole/so-operator",
                         "ClusterRoleBinding/so-operator",
+                        "Role/so-operator-leader-election",
+                        "RoleBinding/so-operator-leader-election",
                         "Deployment/so-operator",
                         "StatefulSet/so-broker",
                         "Service/so-broker",
@@ -70,7 +75,14 @@ class HelmChartIT {
                 .containsExactly(
                         "SCANORDER_IMAGE_REGISTRY=ghcr.io/scanorder",
                         "SCANORDER_IMAGE_TAG=0.1.0",
-                        "SCANORDER_IMAGE_PULL_POLICY=IfNotPresent");
+                        "SCANORDER_IMAGE_PULL_POLICY=IfNotPresent",
+                        "SCANORDER_LEADER_ELECTION=true",
+                        "SCANORDER_LEASE_NAME=so-operator",
+                        // From the downward API (the pod's namespace): no literal value.
+                        "SCANORDER_LEASE_NAMESPACE=null",
+                        "SCANORDER_OPERATOR_HTTP_PORT=8080",
+                        "SCANORDER_MENU_RESYNC_SECONDS=60",
+                        "SCANORDER_DEVICE_RESYNC_SECONDS=30");
         assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
 
         ClusterRoleBinding binding =
@@ -173,6 +185,11 @@ class HelmChartIT {
         }
         needed.add("scanorder.io|stores/status|patch");
         needed.add("|events|create");
+        // MenuReconciler: watches Menus (and Stores, above), writes their status, no finalizer.
+        for (String verb : List.of("get", "list", "watch")) {
+            needed.add("scanorder.io|menus|" + verb);
+        }
+        needed.add("scanorder.io|menus/status|patch");
         // KitchenDeviceReconciler has no dependents: it reads its Secrets by name (so an issued
         // password is reused, never regenerated), and its finalizer deletes them.
         for (String verb : List.of("get", "list", "watch", "patch")) {
@@ -291,6 +308,68 @@ class HelmChartIT {
         try (Stream<Path> copies = Files.list(CHART.resolve("crds"))) {
             assertThat(copies).hasSize(3);
         }
+    }
+
+    @Test
+    void operatorRunsTwoLeaderElectingReplicasWithProbesOnItsHttpEndpoint() {
+        List<GenericKubernetesResource> objects = render(null);
+        Deployment deployment =
+                typed(objects, "Deployment", Deployment.class).stream()
+                        .filter(d -> d.getMetadata().getName().equals("so-operator"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, EnvVar> env = new HashMap<>();
+        container.getEnv().forEach(e -> env.put(e.getName(), e));
+        assertThat(env.get("SCANORDER_LEADER_ELECTION").getValue()).isEqualTo("true");
+        assertThat(env.get("SCANORDER_LEASE_NAME").getValue()).isEqualTo("so-operator");
+        assertThat(env.get("SCANORDER_LEASE_NAMESPACE").getValueFrom().getFieldRef().getFieldPath())
+                .isEqualTo("metadata.namespace");
+        assertThat(env.get("SCANORDER_OPERATOR_HTTP_PORT").getValue()).isEqualTo("8080");
+        assertThat(container.getPorts())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.getName()).isEqualTo("http");
+                            assertThat(p.getContainerPort()).isEqualTo(8080);
+                        });
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal())
+                .isEqualTo("http");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+
+        // The Lease the operator elects with is exactly the one the Role lets it update.
+        Role role = typed(objects, "Role", Role.class).get(0);
+        assertThat(role.getMetadata().getNamespace()).isEqualTo("scanorder-system");
+        assertThat(role.getRules())
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
+                            assertThat(r.getResources()).containsExactly("leases");
+                        });
+        assertThat(role.getRules())
+                .anySatisfy(
+                        r -> {
+                            assertThat(r.getVerbs()).containsExactly("get", "update");
+                            assertThat(r.getResourceNames()).containsExactly("so-operator");
+                        })
+                .anySatisfy(r -> assertThat(r.getVerbs()).containsExactly("create"));
+    }
+
+    @Test
+    void withoutLeaderElectionTheOperatorIsRecreatedAndGetsNoLeaseRole() {
+        String yaml =
+                new Helm(CHART)
+                        .template()
+                        .withName("so")
+                        .set("operator.leaderElection.enabled", false)
+                        .set("operator.replicas", 1)
+                        .call();
+        assertThat(yaml).doesNotContain("kind: Role\n").doesNotContain("leader-election");
+        assertThat(yaml).contains("type: Recreate");
+        assertThat(yaml).contains("value: \"false\"");
     }
 
     @Test

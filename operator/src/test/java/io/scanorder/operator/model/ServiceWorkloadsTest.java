@@ -175,7 +175,7 @@ class ServiceWorkloadsTest {
     }
 
     @Test
-    void orderServiceWithoutTheSecretNeverSeesMerchantKeys() throws IOException {
+    void orderServiceGetsOnlyTheDinerSecretNeverMerchantKeys() throws IOException {
         Deployment deployment =
                 ServiceWorkloads.deployment(
                         StoreConfigTest.exampleStore(), StoreService.ORDER, CONFIG, null);
@@ -183,7 +183,39 @@ class ServiceWorkloadsTest {
         assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
                 .extracting(Volume::getName)
                 .containsExactly("tmp");
-        assertThat(container(deployment).getEnv()).allMatch(e -> e.getValueFrom() == null);
+        Map<String, String> secretEnv =
+                container(deployment).getEnv().stream()
+                        .filter(e -> e.getValueFrom() != null)
+                        .collect(
+                                Collectors.toMap(
+                                        EnvVar::getName,
+                                        e ->
+                                                e.getValueFrom().getSecretKeyRef().getName()
+                                                        + "/"
+                                                        + e.getValueFrom()
+                                                                .getSecretKeyRef()
+                                                                .getKey()));
+        // Exactly what the order service needs to start: mini-program and session signing key.
+        assertThat(secretEnv)
+                .containsOnly(
+                        Map.entry("SCANORDER_WECHAT_APP_ID", "lotus-kitchen-diner/app-id"),
+                        Map.entry("SCANORDER_WECHAT_SECRET", "lotus-kitchen-diner/app-secret"),
+                        Map.entry(
+                                "SCANORDER_DINER_SESSIONS_SIGNING_KEY",
+                                "lotus-kitchen-diner/session-signing-key"));
+        assertThat(container(deployment).getEnv())
+                .extracting(EnvVar::getName)
+                .doesNotContain("WECHAT_MCH_ID", "WECHAT_APP_ID");
+    }
+
+    @Test
+    void storeWithoutDinerSecretIsReportedWithTheFieldPath() throws IOException {
+        Store store = StoreConfigTest.exampleStore();
+        store.getSpec().setDinerSecretRef(null);
+        assertThatThrownBy(
+                        () -> ServiceWorkloads.deployment(store, StoreService.ORDER, CONFIG, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("spec.dinerSecretRef is required");
     }
 
     @Test
