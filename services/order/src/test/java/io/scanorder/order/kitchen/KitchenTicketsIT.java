@@ -17,9 +17,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +37,7 @@ class KitchenTicketsIT {
     @Inject DataSource dataSource;
     @Inject OrderTransitions transitions;
     @Inject Transactions transactions;
+    @Inject TicketOutbox outbox;
 
     private OrderFixture fixture;
     private OrderFixture.Store store;
@@ -103,6 +110,60 @@ class KitchenTicketsIT {
         assertThat(tickets(order)).isEmpty();
         transitions.move(order, OrderState.REFUNDING, OrderFixture.STAFF, "rejected");
         assertThat(tickets(order)).isEmpty();
+    }
+
+    @Test
+    void twoReplicasNeverClaimTheSameOutboxRowAndAnExpiredLeaseIsTakenOver() throws Exception {
+        List<UUID> mine = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            UUID order = fixture.orderIn(store, OrderState.PAID);
+            KitchenTestData.addLine(dataSource, order, 2, "cold", "Cucumber", 1, "");
+            transitions.move(order, OrderState.ACCEPTED, OrderFixture.STAFF, "go");
+            mine.addAll(messageIds(order));
+        }
+        assertThat(mine).hasSize(12);
+        Instant now = Instant.now().plusSeconds(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<UUID> byA;
+        List<UUID> byB;
+        try {
+            Future<List<UUID>> a =
+                    pool.submit(
+                            () -> outbox.claim("replica-a", 10_000, Duration.ofMillis(500), now));
+            Future<List<UUID>> b =
+                    pool.submit(
+                            () -> outbox.claim("replica-b", 10_000, Duration.ofMillis(500), now));
+            byA = a.get(30, TimeUnit.SECONDS).stream().filter(mine::contains).toList();
+            byB = b.get(30, TimeUnit.SECONDS).stream().filter(mine::contains).toList();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(byA).doesNotContainAnyElementsOf(byB);
+        List<UUID> both = new ArrayList<>(byA);
+        both.addAll(byB);
+        assertThat(both).containsExactlyInAnyOrderElementsOf(mine);
+
+        assertThat(outbox.claim("replica-c", 10_000, Duration.ofSeconds(5), now.plusMillis(100)))
+                .doesNotContainAnyElementsOf(mine);
+        assertThat(outbox.claim("replica-c", 10_000, Duration.ofMillis(100), now.plusSeconds(1)))
+                .containsAll(mine);
+    }
+
+    private List<UUID> messageIds(UUID order) throws SQLException {
+        List<UUID> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT o.message_id FROM outbox o JOIN kitchen_tickets t"
+                                        + " ON t.ticket_id = o.aggregate_id WHERE t.order_id = ?")) {
+            ps.setObject(1, order);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add((UUID) rs.getObject(1));
+                }
+            }
+        }
+        return rows;
     }
 
     private static int count(Connection c, UUID order) throws SQLException {
