@@ -59,7 +59,7 @@ public class PaymentStore {
                 == 1;
     }
 
-    private static final String PAYMENT_COLUMNS =
+    static final String PAYMENT_COLUMNS =
             "out_trade_no, store_code, order_id, description, amount_fen,"
                     + " payer_openid, expires_at, prepay_id, state, state_description,"
                     + " transaction_id, payer_total_fen, paid_at";
@@ -91,7 +91,7 @@ public class PaymentStore {
                 PaymentStore::readPayment);
     }
 
-    private static PaymentRecord readPayment(ResultSet rs) throws SQLException {
+    static PaymentRecord readPayment(ResultSet rs) throws SQLException {
         return new PaymentRecord(
                 rs.getString(1),
                 rs.getString(2),
