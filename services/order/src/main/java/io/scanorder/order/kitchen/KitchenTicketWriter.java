@@ -2,6 +2,8 @@ package io.scanorder.order.kitchen;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.arc.Unremovable;
+import io.scanorder.order.menu.Menu;
+import io.scanorder.order.menu.MenuCanonical;
 import io.scanorder.order.state.MoveResult;
 import io.scanorder.order.state.OrderMoveListener;
 import io.scanorder.order.state.OrderNotFoundException;
@@ -63,21 +65,30 @@ public class KitchenTicketWriter implements OrderMoveListener {
             }
         }
         Map<String, List<TicketPayload.Line>> byStation = new TreeMap<>();
+        Menu menu = null;
         try (PreparedStatement ps =
                 c.prepareStatement(
-                        "SELECT station, name, quantity, spec, note FROM order_lines"
+                        "SELECT station, name, quantity, spec, note, sku_code FROM order_lines"
                                 + " WHERE order_id = ? ORDER BY line_no")) {
             ps.setObject(1, orderId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    byStation
-                            .computeIfAbsent(rs.getString(1), s -> new ArrayList<>())
-                            .add(
-                                    new TicketPayload.Line(
-                                            rs.getString(2),
-                                            rs.getInt(3),
-                                            rs.getString(4),
-                                            rs.getString(5)));
+                    String station = rs.getString(1);
+                    TicketPayload.Line line =
+                            new TicketPayload.Line(
+                                    rs.getString(2),
+                                    rs.getInt(3),
+                                    rs.getString(4),
+                                    rs.getString(5));
+                    if (station != null && !station.isEmpty()) {
+                        byStation.computeIfAbsent(station, k -> new ArrayList<>()).add(line);
+                        continue;
+                    }
+                    // A combo has no station of its own: each component goes to its item's.
+                    if (menu == null) {
+                        menu = orderMenu(c, orderId);
+                    }
+                    expandCombo(menu, rs.getString(6), line, byStation, orderId);
                 }
             }
         }
@@ -127,5 +138,72 @@ public class KitchenTicketWriter implements OrderMoveListener {
             }
         }
         return byStation.size();
+    }
+
+    /** The menu revision the order was priced from (combos are resolved against it). */
+    private static Menu orderMenu(Connection c, UUID orderId) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT r.content FROM orders o JOIN menu_revisions r"
+                                + " ON r.store_id = o.store_id"
+                                + " AND r.revision_hash = o.menu_revision_hash"
+                                + " WHERE o.order_id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException(
+                            "order " + orderId + ": its menu revision is missing");
+                }
+                return MenuCanonical.fromJson(rs.getString(1));
+            }
+        }
+    }
+
+    /**
+     * Adds one line per component of combo {@code comboCode} to the station of the component's
+     * item, quantities multiplied by the combo line's, the combo's name in the note.
+     *
+     * @throws IllegalStateException when the code is no combo of the order's menu revision: the
+     *     acceptance is refused rather than a ticket written for no station
+     */
+    private static void expandCombo(
+            Menu menu,
+            String comboCode,
+            TicketPayload.Line comboLine,
+            Map<String, List<TicketPayload.Line>> byStation,
+            UUID orderId) {
+        Menu.Combo combo =
+                menu.combos().stream()
+                        .filter(k -> k.comboCode().equals(comboCode))
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "order "
+                                                        + orderId
+                                                        + ": line '"
+                                                        + comboCode
+                                                        + "' has no station and is no combo of"
+                                                        + " the order's menu revision"));
+        String note =
+                comboLine.notes() == null || comboLine.notes().isEmpty()
+                        ? "[" + combo.name() + "]"
+                        : "[" + combo.name() + "] " + comboLine.notes();
+        for (Menu.Component part : combo.components()) {
+            for (Menu.Item item : menu.items()) {
+                for (Menu.Sku sku : item.skus()) {
+                    if (sku.skuCode().equals(part.skuCode())) {
+                        byStation
+                                .computeIfAbsent(item.station(), k -> new ArrayList<>())
+                                .add(
+                                        new TicketPayload.Line(
+                                                item.name(),
+                                                part.quantity() * comboLine.qty(),
+                                                sku.spec(),
+                                                note));
+                    }
+                }
+            }
+        }
     }
 }

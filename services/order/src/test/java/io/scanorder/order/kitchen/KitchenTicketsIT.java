@@ -9,6 +9,8 @@ import io.scanorder.agent.ticket.KitchenTicket;
 import io.scanorder.agent.ticket.TicketCodec;
 import io.scanorder.order.EmbeddedInfrastructure;
 import io.scanorder.order.db.Transactions;
+import io.scanorder.order.menu.MenuFixtures;
+import io.scanorder.order.menu.MenuService;
 import io.scanorder.order.state.OrderFixture;
 import io.scanorder.order.state.OrderState;
 import io.scanorder.order.state.OrderTransitions;
@@ -38,6 +40,7 @@ class KitchenTicketsIT {
     @Inject OrderTransitions transitions;
     @Inject Transactions transactions;
     @Inject TicketOutbox outbox;
+    @Inject MenuService menus;
 
     private OrderFixture fixture;
     private OrderFixture.Store store;
@@ -77,6 +80,54 @@ class KitchenTicketsIT {
         assertThat(decoded)
                 .extracting(KitchenTicket::ticketId)
                 .containsExactlyInAnyOrderElementsOf(tickets.stream().map(t -> t[0]).toList());
+    }
+
+    @Test
+    void aComboLineIsSplitIntoItsComponentsAtTheirOwnStations() throws Exception {
+        UUID order = fixture.orderIn(store, OrderState.PAID);
+        // The fixture menu's lunch set: small beef noodles (hot) and lemon tea (bar).
+        String hash = menus.publish(store.storeCode(), "", MenuFixtures.menu()).revisionHash();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "UPDATE orders SET menu_revision_hash = ? WHERE order_id = ?")) {
+                ps.setString(1, hash);
+                ps.setObject(2, order);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "INSERT INTO order_lines (order_id, line_no, sku_code, spu_code, name,"
+                                    + " station, unit_price_fen, quantity, line_total_fen, note)"
+                                    + " VALUES (?, 2, 'lunch-set', 'lunch-set', 'Lunch set', '',"
+                                    + " 3900, 2, 7800, 'no ice')")) {
+                ps.setObject(1, order);
+                ps.executeUpdate();
+            }
+        }
+
+        transitions.move(order, OrderState.ACCEPTED, OrderFixture.STAFF, "go");
+
+        assertThat(tickets(order)).extracting(t -> t[1]).containsExactly("bar", "hot");
+        TicketCodec agentCodec = new TicketCodec();
+        List<KitchenTicket> decoded = new ArrayList<>();
+        for (byte[] payload : outboxPayloads(order)) {
+            decoded.add(agentCodec.decode(payload));
+        }
+        KitchenTicket bar =
+                decoded.stream().filter(t -> t.station().equals("bar")).findFirst().orElseThrow();
+        assertThat(bar.lines())
+                .extracting(KitchenTicket.Line::name, KitchenTicket.Line::qty)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("Iced lemon tea", 2));
+        assertThat(bar.lines().get(0).notes()).isEqualTo("[Lunch set] no ice");
+        KitchenTicket hot =
+                decoded.stream().filter(t -> t.station().equals("hot")).findFirst().orElseThrow();
+        assertThat(hot.lines())
+                .extracting(KitchenTicket.Line::name)
+                .containsExactly("Beef noodles", "Braised beef noodles");
+        assertThat(hot.lines().get(1).spec()).isEqualTo("small");
+        assertThat(hot.lines().get(1).qty()).isEqualTo(2);
     }
 
     @Test
