@@ -129,12 +129,13 @@ public class CartEvents {
         return subscriber != null && !lost;
     }
 
-    private void onMessage(String channel, String message) {
-        if (pingChannel.equals(channel)) {
+    /** A message on {@link CartStore#CHANGES}: a table's change name, or a replica's ping. */
+    private void onMessage(String message) {
+        if (pingChannel.equals(message)) {
             lastPingNanos = System.nanoTime();
             return;
         }
-        TableRef table = CartStore.tableOfChannel(channel);
+        TableRef table = CartStore.tableOfChannel(message);
         // Several changes in a burst become one read: the cart read is the newest anyway.
         if (table != null && listeners.containsKey(table) && pending.add(table)) {
             fanout.execute(
@@ -174,8 +175,7 @@ public class CartEvents {
                 dropSubscription("no ping came back for " + silent / 1_000_000 + " ms");
             }
             if (subscriber == null) {
-                subscriber =
-                        pubsub.subscribeToPattern(CartStore.CHANNEL_PREFIX + "*", this::onMessage);
+                subscriber = pubsub.subscribe(CartStore.CHANGES, this::onMessage);
                 lastPingNanos = System.nanoTime();
                 health.succeeded();
                 if (lost) {
@@ -184,7 +184,7 @@ public class CartEvents {
                     listeners.keySet().forEach(t -> fanout.execute(() -> push(t, true)));
                 }
             }
-            redis.execute("PUBLISH", pingChannel, "ping");
+            redis.execute("PUBLISH", CartStore.CHANGES, pingChannel);
         } catch (RuntimeException e) {
             health.failed("cart change subscription", e);
             dropSubscription(e.toString());
