@@ -454,12 +454,12 @@ class HelmChartIT {
         assertThat(pod.getInitContainers().get(1).getArgs()).containsExactly("once");
         assertThat(pod.getContainers().get(1).getArgs()).containsExactly("loop");
 
-        GenericKubernetesResource role = only(objects, "Role");
+        GenericKubernetesResource role = named(objects, "Role", "so-broker-credentials");
         assertThat(role.getMetadata().getNamespace()).isEqualTo("lotus-kitchen");
         assertThat(role.<List<Object>>get("rules")).hasSize(1);
         assertThat(role.<List<String>>get("rules", 0, "resources")).containsExactly("secrets");
         assertThat(role.<List<String>>get("rules", 0, "verbs")).containsExactly("list");
-        GenericKubernetesResource binding = only(objects, "RoleBinding");
+        GenericKubernetesResource binding = named(objects, "RoleBinding", "so-broker-credentials");
         assertThat(binding.<String>get("subjects", 0, "name")).isEqualTo("so-broker");
         assertThat(binding.<String>get("subjects", 0, "namespace")).isEqualTo("scanorder-system");
         assertThat(objects)
@@ -506,6 +506,14 @@ class HelmChartIT {
                 .filter(o -> o.getKind().equals(kind))
                 .map(o -> Serialization.unmarshal(Serialization.asYaml(o), type))
                 .toList();
+    }
+
+    /** The one object of {@code kind} called {@code name} (other components have Roles too). */
+    private static GenericKubernetesResource named(
+            List<GenericKubernetesResource> objects, String kind, String name) {
+        return only(
+                objects.stream().filter(o -> o.getMetadata().getName().equals(name)).toList(),
+                kind);
     }
 
     private static GenericKubernetesResource only(

@@ -25,14 +25,11 @@ public class OrderRefunds {
 
     private final Transactions transactions;
     private final OrderTransitions transitions;
-    private final OrderMetrics metrics;
 
     @Inject
-    public OrderRefunds(
-            Transactions transactions, OrderTransitions transitions, OrderMetrics metrics) {
+    public OrderRefunds(Transactions transactions, OrderTransitions transitions) {
         this.transactions = transactions;
         this.transitions = transitions;
-        this.metrics = metrics;
     }
 
     /** What became of a refund request or decision. */

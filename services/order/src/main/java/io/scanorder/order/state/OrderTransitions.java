@@ -3,6 +3,7 @@ package io.scanorder.order.state;
 import io.scanorder.order.db.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,6 +34,9 @@ public class OrderTransitions {
      * so the constructor stays as other callers know it; null when built outside CDI.
      */
     @Inject Event<MoveResult> committed;
+
+    /** In-transaction listeners, e.g. kitchen tickets on ACCEPTED (io.scanorder.order.kitchen). */
+    @Inject Instance<OrderMoveListener> listeners;
 
     @Inject
     public OrderTransitions(Transactions transactions, OrderMetrics metrics) {
@@ -111,7 +115,8 @@ public class OrderTransitions {
      * Moves an order inside the caller's transaction (so other writes, such as a refund row, commit
      * with it). The caller reports the result to {@link #afterCommit} after commit.
      */
-    MoveResult moveIn(Connection c, UUID orderId, OrderState target, Actor actor, String reason)
+    public MoveResult moveIn(
+            Connection c, UUID orderId, OrderState target, Actor actor, String reason)
             throws SQLException {
         OrderState from;
         long version;
@@ -164,7 +169,13 @@ public class OrderTransitions {
             ps.setTimestamp(7, now);
             ps.executeUpdate();
         }
-        return new MoveResult(orderId, from, target, actor, true);
+        MoveResult moved = new MoveResult(orderId, from, target, actor, true);
+        if (listeners != null) {
+            for (OrderMoveListener listener : listeners) {
+                listener.moved(c, moved, now.toInstant());
+            }
+        }
+        return moved;
     }
 
     /** Normalises a reason: null becomes empty; longer than the limit is refused. */

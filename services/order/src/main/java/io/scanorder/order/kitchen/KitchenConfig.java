@@ -1,0 +1,67 @@
+package io.scanorder.order.kitchen;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Kitchen dispatch settings, under {@code scanorder.kitchen}. */
+@ConfigMapping(prefix = "scanorder.kitchen")
+public interface KitchenConfig {
+
+    /** The broker connection; dispatch is off when {@code uri} is not set. */
+    Mqtt mqtt();
+
+    /** Outbox polling, retries and device health checks. */
+    Dispatch dispatch();
+
+    /** MQTT connection of the order service (a broker service account). */
+    interface Mqtt {
+        /**
+         * Broker URI, e.g. {@code tcp://broker:1883} or {@code ssl://...}; unset disables dispatch.
+         */
+        Optional<String> uri();
+
+        /** Service account name; the client id is {@code <username>-<random suffix>}. */
+        @WithDefault("order-service")
+        String username();
+
+        /** Service account password. */
+        Optional<String> password();
+
+        /** MQTT message expiry of a published ticket (the broker drops it after this). */
+        @WithDefault("PT30M")
+        Duration ticketExpiry();
+    }
+
+    /** Dispatcher timing. */
+    interface Dispatch {
+        /** How often the outbox is polled for due rows. */
+        @WithDefault("PT0.5S")
+        Duration pollInterval();
+
+        /** Rows claimed per poll. */
+        @WithDefault("50")
+        int batchSize();
+
+        /** How long a claimed row belongs to this replica before another may take it. */
+        @WithDefault("PT30S")
+        Duration lease();
+
+        /** Wait for an ack after the first publish before publishing again; doubles per try. */
+        @WithDefault("PT10S")
+        Duration retryInitial();
+
+        /** Longest wait between two publishes of one ticket. */
+        @WithDefault("PT2M")
+        Duration retryMax();
+
+        /** How often devices are checked for missed heartbeats (3 intervals = offline). */
+        @WithDefault("PT1S")
+        Duration healthCheckInterval();
+
+        /** How often the device and outbox gauges are re-read from the database. */
+        @WithDefault("PT5S")
+        Duration metricsRefreshInterval();
+    }
+}

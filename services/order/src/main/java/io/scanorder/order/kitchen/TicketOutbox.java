@@ -1,0 +1,430 @@
+package io.scanorder.order.kitchen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scanorder.order.db.Transactions;
+import io.scanorder.order.state.Actor;
+import io.scanorder.order.state.ActorKind;
+import io.scanorder.order.state.MoveResult;
+import io.scanorder.order.state.OrderState;
+import io.scanorder.order.state.OrderTransitions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The database side of kitchen dispatch: claims due outbox rows with a lease (a conditional UPDATE,
+ * so of several replicas exactly one gets a row, portable to CockroachDB), routes each ticket,
+ * records publishes with retry back-off, and applies device acks (ACKED, or FAILED and routed
+ * again) with the order moves they cause. No MQTT here: {@link TicketDispatcher} publishes.
+ */
+@ApplicationScoped
+public class TicketOutbox {
+    /** The actor of the order moves dispatch makes. */
+    static final Actor DISPATCHER = new Actor(ActorKind.SYSTEM, "kitchen-dispatcher");
+
+    private final Transactions transactions;
+    private final OrderTransitions transitions;
+
+    @Inject
+    public TicketOutbox(Transactions transactions, OrderTransitions transitions) {
+        this.transactions = transactions;
+        this.transitions = transitions;
+    }
+
+    /** A ticket ready to publish. */
+    record Publish(UUID messageId, UUID ticketId, String topic, byte[] payload, int attempts) {}
+
+    /** What an ack did. */
+    enum AckOutcome {
+        ACKED,
+        DUPLICATE,
+        REROUTED,
+        /** A FAILED ack from a device the ticket is no longer routed to. */
+        STALE,
+        UNKNOWN_TICKET
+    }
+
+    /** Applied ack, with the ticket's age for the print latency histogram. */
+    record AckResult(AckOutcome outcome, Duration sinceAccepted) {}
+
+    /** Claims up to {@code limit} due rows for {@code owner} until now + lease. */
+    List<UUID> claim(String owner, int limit, Duration lease, Instant now) {
+        return transactions.inTransaction(
+                "outbox-claim",
+                c -> {
+                    List<UUID> due = new ArrayList<>();
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT message_id FROM outbox WHERE aggregate_type = ?"
+                                            + " AND completed_at IS NULL AND available_at <= ?"
+                                            + " AND (claimed_until IS NULL OR claimed_until < ?)"
+                                            + " ORDER BY available_at LIMIT ?")) {
+                        ps.setString(1, KitchenTicketWriter.AGGREGATE_TYPE);
+                        ps.setTimestamp(2, Timestamp.from(now));
+                        ps.setTimestamp(3, Timestamp.from(now));
+                        ps.setInt(4, limit);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                due.add((UUID) rs.getObject(1));
+                            }
+                        }
+                    }
+                    List<UUID> claimed = new ArrayList<>();
+                    for (UUID id : due) {
+                        try (PreparedStatement ps =
+                                c.prepareStatement(
+                                        "UPDATE outbox SET claimed_by = ?, claimed_until = ?"
+                                                + " WHERE message_id = ? AND completed_at IS NULL"
+                                                + " AND (claimed_until IS NULL"
+                                                + " OR claimed_until < ?)")) {
+                            ps.setString(1, owner);
+                            ps.setTimestamp(2, Timestamp.from(now.plus(lease)));
+                            ps.setObject(3, id);
+                            ps.setTimestamp(4, Timestamp.from(now));
+                            if (ps.executeUpdate() == 1) {
+                                claimed.add(id);
+                            }
+                        }
+                    }
+                    return claimed;
+                });
+    }
+
+    /**
+     * Routes a claimed row: the topic and payload for the device chosen now. Empty when the ticket
+     * needs no publish (already acked) or no device serves the station yet (then the row waits
+     * {@code retry} and says why in {@code last_error}).
+     */
+    Optional<Publish> route(UUID messageId, String owner, Duration retry, Instant now) {
+        return transactions.inTransaction(
+                "outbox-route",
+                c -> {
+                    UUID ticketId;
+                    int attempts;
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT aggregate_id, attempts FROM outbox"
+                                            + " WHERE message_id = ? AND claimed_by = ?"
+                                            + " AND completed_at IS NULL")) {
+                        ps.setObject(1, messageId);
+                        ps.setString(2, owner);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (!rs.next()) {
+                                return Optional.empty();
+                            }
+                            ticketId = (UUID) rs.getObject(1);
+                            attempts = rs.getInt(2);
+                        }
+                    }
+                    String state;
+                    String station;
+                    String lastDevice;
+                    String content;
+                    UUID storeId;
+                    String storeCode;
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT t.state, t.station, t.device_id, t.content::TEXT,"
+                                            + " o.store_id, s.store_code FROM kitchen_tickets t"
+                                            + " JOIN orders o ON o.order_id = t.order_id"
+                                            + " JOIN stores s ON s.store_id = o.store_id"
+                                            + " WHERE t.ticket_id = ?")) {
+                        ps.setObject(1, ticketId);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            state = rs.getString(1);
+                            station = rs.getString(2);
+                            lastDevice = rs.getString(3);
+                            content = rs.getString(4);
+                            storeId = (UUID) rs.getObject(5);
+                            storeCode = rs.getString(6);
+                        }
+                    }
+                    if ("ACKED".equals(state)) {
+                        complete(c, ticketId, now);
+                        return Optional.empty();
+                    }
+                    String refusedBy = "FAILED".equals(state) ? lastDevice : null;
+                    Optional<DeviceRouter.Candidate> device =
+                            DeviceRouter.route(c, storeId, station, refusedBy);
+                    if (device.isEmpty()) {
+                        release(
+                                c,
+                                messageId,
+                                now.plus(retry),
+                                "no device can take tickets of station '"
+                                        + station
+                                        + "' in store "
+                                        + storeCode
+                                        + (refusedBy == null ? "" : " (" + refusedBy + " refused)"),
+                                now);
+                        return Optional.empty();
+                    }
+                    JsonNode json = TicketPayload.parse(content);
+                    String topic = KitchenTopics.tickets(storeCode, device.get().deviceId());
+                    byte[] payload = TicketPayload.encode(json, device.get().copies());
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "UPDATE outbox SET topic = ?, payload = ? WHERE message_id"
+                                            + " = ?")) {
+                        ps.setString(1, topic);
+                        ps.setBytes(2, payload);
+                        ps.setObject(3, messageId);
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "UPDATE kitchen_tickets SET device_id = ?, updated_at = ?"
+                                            + " WHERE ticket_id = ? AND state <> 'ACKED'")) {
+                        ps.setString(1, device.get().deviceId());
+                        ps.setTimestamp(2, Timestamp.from(now));
+                        ps.setObject(3, ticketId);
+                        ps.executeUpdate();
+                    }
+                    return Optional.of(new Publish(messageId, ticketId, topic, payload, attempts));
+                });
+    }
+
+    /**
+     * Records a publish the broker accepted: the ticket is SENT and published again after {@code
+     * nextTry} unless acked; the order moves ACCEPTED -> DISPATCHING.
+     */
+    void sent(Publish p, String owner, Instant now, Duration nextTry) {
+        MoveResult moved =
+                transactions.inTransaction(
+                        "outbox-sent",
+                        c -> {
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "UPDATE outbox SET attempts = attempts + 1,"
+                                                    + " published_at = COALESCE(published_at, ?),"
+                                                    + " available_at = ?, claimed_by = NULL,"
+                                                    + " claimed_until = NULL, last_error = NULL"
+                                                    + " WHERE message_id = ? AND claimed_by = ?"
+                                                    + " AND completed_at IS NULL")) {
+                                ps.setTimestamp(1, Timestamp.from(now));
+                                ps.setTimestamp(2, Timestamp.from(now.plus(nextTry)));
+                                ps.setObject(3, p.messageId());
+                                ps.setString(4, owner);
+                                ps.executeUpdate();
+                            }
+                            UUID orderId = null;
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "UPDATE kitchen_tickets SET state = 'SENT',"
+                                                    + " attempts = attempts + 1,"
+                                                    + " first_sent_at = COALESCE(first_sent_at, ?),"
+                                                    + " updated_at = ? WHERE ticket_id = ?"
+                                                    + " AND state <> 'ACKED' RETURNING order_id")) {
+                                ps.setTimestamp(1, Timestamp.from(now));
+                                ps.setTimestamp(2, Timestamp.from(now));
+                                ps.setObject(3, p.ticketId());
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    if (rs.next()) {
+                                        orderId = (UUID) rs.getObject(1);
+                                    }
+                                }
+                            }
+                            if (orderId != null && orderState(c, orderId) == OrderState.ACCEPTED) {
+                                return transitions.moveIn(
+                                        c,
+                                        orderId,
+                                        OrderState.DISPATCHING,
+                                        DISPATCHER,
+                                        "kitchen tickets published");
+                            }
+                            return null;
+                        });
+        if (moved != null) {
+            transitions.afterCommit(moved);
+        }
+    }
+
+    /** Records a publish that failed; the row is due again after {@code retry}. */
+    void publishFailed(Publish p, String owner, String error, Instant now, Duration retry) {
+        transactions.inTransaction(
+                "outbox-publish-failed",
+                c -> {
+                    release(c, p.messageId(), now.plus(retry), error, now);
+                    return null;
+                });
+    }
+
+    /**
+     * Applies an ack from device {@code deviceId}: PRINTED makes the ticket ACKED (once: a repeated
+     * ack changes nothing), completes its outbox row and moves the order (ACCEPTED -> DISPATCHING,
+     * and DISPATCHING -> COOKING once every ticket of the order is acked); FAILED records the
+     * reason and makes the row due so it is routed to another device: at once the first time, after
+     * {@code refusedAgain} when it was refused before (so two devices that both refuse a ticket do
+     * not pass it back and forth in a tight loop). A FAILED ack from a device the ticket has since
+     * been routed away from is stale and ignored.
+     */
+    AckResult ack(
+            String storeCode,
+            String deviceId,
+            UUID ticketId,
+            boolean printed,
+            String reason,
+            Instant now,
+            Duration refusedAgain) {
+        List<MoveResult> moves = new ArrayList<>();
+        AckResult result =
+                transactions.inTransaction(
+                        "ticket-ack",
+                        c -> {
+                            moves.clear();
+                            String state;
+                            UUID orderId;
+                            Instant created;
+                            String routedTo;
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "SELECT t.state, t.order_id, t.created_at, t.device_id"
+                                                    + " FROM kitchen_tickets t JOIN orders o"
+                                                    + " ON o.order_id = t.order_id JOIN stores s"
+                                                    + " ON s.store_id = o.store_id"
+                                                    + " WHERE t.ticket_id = ?"
+                                                    + " AND s.store_code = ?")) {
+                                ps.setObject(1, ticketId);
+                                ps.setString(2, storeCode);
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    if (!rs.next()) {
+                                        return new AckResult(AckOutcome.UNKNOWN_TICKET, null);
+                                    }
+                                    state = rs.getString(1);
+                                    orderId = (UUID) rs.getObject(2);
+                                    created = rs.getTimestamp(3).toInstant();
+                                    routedTo = rs.getString(4);
+                                }
+                            }
+                            if ("ACKED".equals(state)) {
+                                return new AckResult(AckOutcome.DUPLICATE, null);
+                            }
+                            if (!printed && !deviceId.equals(routedTo)) {
+                                return new AckResult(AckOutcome.STALE, null);
+                            }
+                            if (!printed) {
+                                Instant due = "FAILED".equals(state) ? now.plus(refusedAgain) : now;
+                                try (PreparedStatement ps =
+                                        c.prepareStatement(
+                                                "UPDATE kitchen_tickets SET state = 'FAILED',"
+                                                        + " failure_reason = ?, device_id = ?,"
+                                                        + " updated_at = ? WHERE ticket_id = ?")) {
+                                    ps.setString(1, reason);
+                                    ps.setString(2, deviceId);
+                                    ps.setTimestamp(3, Timestamp.from(now));
+                                    ps.setObject(4, ticketId);
+                                    ps.executeUpdate();
+                                }
+                                try (PreparedStatement ps =
+                                        c.prepareStatement(
+                                                "UPDATE outbox SET available_at = ?,"
+                                                        + " claimed_by = NULL, claimed_until = NULL,"
+                                                        + " last_error = ? WHERE aggregate_id = ?"
+                                                        + " AND completed_at IS NULL")) {
+                                    ps.setTimestamp(1, Timestamp.from(due));
+                                    ps.setString(2, deviceId + " refused the ticket: " + reason);
+                                    ps.setObject(3, ticketId);
+                                    ps.executeUpdate();
+                                }
+                                return new AckResult(AckOutcome.REROUTED, null);
+                            }
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "UPDATE kitchen_tickets SET state = 'ACKED',"
+                                                    + " acked_at = ?, device_id = ?,"
+                                                    + " failure_reason = NULL, updated_at = ?"
+                                                    + " WHERE ticket_id = ?")) {
+                                ps.setTimestamp(1, Timestamp.from(now));
+                                ps.setString(2, deviceId);
+                                ps.setTimestamp(3, Timestamp.from(now));
+                                ps.setObject(4, ticketId);
+                                ps.executeUpdate();
+                            }
+                            complete(c, ticketId, now);
+                            OrderState order = orderState(c, orderId);
+                            if (order == OrderState.ACCEPTED) {
+                                moves.add(
+                                        transitions.moveIn(
+                                                c,
+                                                orderId,
+                                                OrderState.DISPATCHING,
+                                                DISPATCHER,
+                                                "kitchen ticket printed"));
+                                order = OrderState.DISPATCHING;
+                            }
+                            if (order == OrderState.DISPATCHING && allAcked(c, orderId)) {
+                                moves.add(
+                                        transitions.moveIn(
+                                                c,
+                                                orderId,
+                                                OrderState.COOKING,
+                                                DISPATCHER,
+                                                "every kitchen ticket printed"));
+                            }
+                            return new AckResult(AckOutcome.ACKED, Duration.between(created, now));
+                        });
+        moves.forEach(transitions::afterCommit);
+        return result;
+    }
+
+    private static OrderState orderState(Connection c, UUID orderId) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT state FROM orders WHERE order_id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return OrderState.parse(rs.getString(1));
+            }
+        }
+    }
+
+    private static boolean allAcked(Connection c, UUID orderId) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT count(*) FROM kitchen_tickets WHERE order_id = ?"
+                                + " AND state <> 'ACKED'")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 0;
+            }
+        }
+    }
+
+    private static void complete(Connection c, UUID ticketId, Instant now) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE outbox SET completed_at = ?, claimed_by = NULL,"
+                                + " claimed_until = NULL WHERE aggregate_id = ?"
+                                + " AND completed_at IS NULL")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setObject(2, ticketId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void release(
+            Connection c, UUID messageId, Instant availableAt, String error, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE outbox SET available_at = ?, claimed_by = NULL,"
+                                + " claimed_until = NULL, last_error = ? WHERE message_id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(availableAt));
+            ps.setString(2, error);
+            ps.setObject(3, messageId);
+            ps.executeUpdate();
+        }
+    }
+}
