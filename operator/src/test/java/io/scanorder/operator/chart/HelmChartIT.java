@@ -479,8 +479,8 @@ class HelmChartIT {
                         .orElseThrow();
         assertThat(clusterRole.<List<String>>get("rules", 0, "verbs")).containsExactly("list");
         assertThat(clusterWide)
-                .extracting(GenericKubernetesResource::getKind)
-                .doesNotContain("Role");
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .doesNotContain("Role/so-broker-credentials", "RoleBinding/so-broker-credentials");
     }
 
     private static List<GenericKubernetesResource> render(Path values) {

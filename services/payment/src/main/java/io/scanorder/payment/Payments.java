@@ -11,6 +11,7 @@ import com.wechat.pay.java.service.refund.model.RefundNotification;
 import io.scanorder.payment.PaymentException.Reason;
 import io.scanorder.payment.money.Amount;
 import io.scanorder.payment.money.AmountLimits;
+import io.scanorder.payment.orders.OrderNotifier;
 import io.scanorder.payment.store.PaymentRecord;
 import io.scanorder.payment.store.PaymentState;
 import io.scanorder.payment.store.PaymentStore;
@@ -54,16 +55,19 @@ public class Payments {
     private final PaymentStore store;
     private final WeChatPayGateway wechat;
     private final AmountLimits limits;
+    private final OrderNotifier orderNotifier;
 
     Payments(
             PaymentStore store,
             WeChatPayGateway wechat,
+            OrderNotifier orderNotifier,
             @ConfigProperty(
                             name = "scanorder.payment.limits.max-order-fen",
                             defaultValue = "500000")
                     long maxOrderFen) {
         this.store = store;
         this.wechat = wechat;
+        this.orderNotifier = orderNotifier;
         this.limits = AmountLimits.upTo(Amount.ofFen(maxOrderFen));
     }
 
@@ -158,7 +162,7 @@ public class Payments {
         String no = parseOutTradeNo(outTradeNo).value();
         existing(no);
         Transaction t = sdk("query out_trade_no=" + no, () -> wechat.query(no));
-        db(() -> store.apply(no, report(t)));
+        db(() -> apply(no, report(t)));
         return existing(no);
     }
 
@@ -325,7 +329,7 @@ public class Payments {
         if (no == null || db(() -> store.find(no)).isEmpty()) {
             throw new UnknownPaymentException("out_trade_no " + no + " is not known here");
         }
-        return db(() -> store.apply(no, report(t)));
+        return db(() -> apply(no, report(t)));
     }
 
     /** Applies a verified REFUND.* notification; false if it changed nothing (a repeat). */
@@ -355,7 +359,7 @@ public class Payments {
             changed |=
                     db(
                             () ->
-                                    store.apply(
+                                    apply(
                                             no,
                                             new StateReport(
                                                     PaymentState.REFUNDED,
@@ -376,12 +380,24 @@ public class Payments {
 
     // --- helpers ----------------------------------------------------------------------------
 
+    /**
+     * Applies a report; a payment that became paid has its order notice written by the same
+     * statement, and the notifier is woken to deliver it now rather than at its next tick.
+     */
+    private boolean apply(String outTradeNo, StateReport report) {
+        boolean changed = store.apply(outTradeNo, report);
+        if (changed && report.state().isPaid()) {
+            orderNotifier.wake();
+        }
+        return changed;
+    }
+
     private void recordRefund(RefundRecord r) {
         db(() -> store.applyRefund(r));
         if (r.state() == RefundState.SUCCESS) {
             db(
                     () ->
-                            store.apply(
+                            apply(
                                     r.outTradeNo(),
                                     new StateReport(
                                             PaymentState.REFUNDED, "refunded", null, null, null)));
@@ -469,7 +485,7 @@ public class Payments {
     private void refreshQuietly(String outTradeNo) {
         try {
             Transaction t = wechat.query(outTradeNo);
-            store.apply(outTradeNo, report(t));
+            apply(outTradeNo, report(t));
         } catch (RuntimeException e) {
             LOG.warnf(
                     "could not refresh out_trade_no=%s from WeChat Pay: %s",

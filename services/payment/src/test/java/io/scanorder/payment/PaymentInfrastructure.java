@@ -2,6 +2,7 @@ package io.scanorder.payment;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.scanorder.payment.config.MerchantSecretFiles;
+import io.scanorder.payment.orders.RecordingOrderService;
 import io.scanorder.testkit.EmbeddedPostgres;
 import io.scanorder.testkit.FreePorts;
 import io.scanorder.wechatsim.WeChatSimulator;
@@ -21,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * What the payment service needs around it in a @QuarkusTest: merchant key files (as a mounted
  * Secret), its own database on the shared embedded PostgreSQL, and the WeChat simulator with the
- * test merchant registered, its notifications pointed at the service's HTTP port.
+ * test merchant registered, its notifications pointed at the service's HTTP port, and a recording
+ * stand-in for the order service's OrderPayments gRPC server.
  */
 public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManager {
     public static final String DATABASE = "scanorder_payment";
@@ -29,8 +31,15 @@ public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManage
     public static final String APP_ID = "wx5f3c1b2a9d8e7f60";
     public static final String SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
 
+    private static volatile RecordingOrderService orderService;
+
     private Path dir;
     private WeChatSimulator wechat;
+
+    /** The stand-in order service the payment service reports payments to. */
+    public static RecordingOrderService orderService() {
+        return orderService;
+    }
 
     @Override
     public Map<String, String> start() {
@@ -58,7 +67,11 @@ public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManage
         pg.createDatabase(DATABASE);
         int httpPort = FreePorts.loopback();
 
+        orderService = new RecordingOrderService(FreePorts.loopback()).start();
+
         Map<String, String> config = new HashMap<>();
+        config.put("scanorder.payment.order-service.host", "127.0.0.1");
+        config.put("scanorder.payment.order-service.port", Integer.toString(orderService.port()));
         config.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(DATABASE));
         config.put("quarkus.datasource.username", pg.user());
         config.put("quarkus.datasource.password", pg.password());
@@ -88,6 +101,9 @@ public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManage
 
     @Override
     public void stop() {
+        if (orderService != null) {
+            orderService.close();
+        }
         if (wechat != null) {
             wechat.close();
         }

@@ -6,9 +6,13 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.scanorder.payment.PaymentException;
 import io.scanorder.payment.Payments;
+import io.scanorder.payment.reconcile.Reconciler;
 import io.scanorder.payment.store.PaymentRecord;
+import io.scanorder.payment.store.ReconciliationReport.Kind;
 import io.scanorder.payment.store.RefundRecord;
 import io.scanorder.proto.payment.v1.ClosePaymentRequest;
+import io.scanorder.proto.payment.v1.DifferenceKind;
+import io.scanorder.proto.payment.v1.GetReconciliationReportRequest;
 import io.scanorder.proto.payment.v1.Payment;
 import io.scanorder.proto.payment.v1.PaymentServiceGrpc;
 import io.scanorder.proto.payment.v1.PaymentState;
@@ -16,6 +20,9 @@ import io.scanorder.proto.payment.v1.PrepayRequest;
 import io.scanorder.proto.payment.v1.PrepayResponse;
 import io.scanorder.proto.payment.v1.QueryPaymentRequest;
 import io.scanorder.proto.payment.v1.QueryRefundRequest;
+import io.scanorder.proto.payment.v1.ReconcileBillRequest;
+import io.scanorder.proto.payment.v1.ReconciliationDifference;
+import io.scanorder.proto.payment.v1.ReconciliationReport;
 import io.scanorder.proto.payment.v1.RefundRequest;
 import io.scanorder.proto.payment.v1.RefundResult;
 import io.scanorder.proto.payment.v1.RefundStatus;
@@ -30,10 +37,79 @@ import org.jboss.logging.Logger;
 public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBase {
     private static final Logger LOG = Logger.getLogger(PaymentGrpcService.class);
 
-    private final Payments payments;
+    private static final java.util.regex.Pattern STORE_CODE =
+            java.util.regex.Pattern.compile("[0-9]{3}");
 
-    PaymentGrpcService(Payments payments) {
+    private final Payments payments;
+    private final Reconciler reconciler;
+
+    PaymentGrpcService(Payments payments, Reconciler reconciler) {
         this.payments = payments;
+        this.reconciler = reconciler;
+    }
+
+    @Override
+    @Blocking
+    public void reconcileBill(
+            ReconcileBillRequest request, StreamObserver<ReconciliationReport> response) {
+        answer(
+                "ReconcileBill",
+                response,
+                () -> {
+                    requireStoreCode(request.getStoreCode());
+                    return report(reconciler.reconcile(reconciler.billDate(request.getBillDate())));
+                });
+    }
+
+    @Override
+    @Blocking
+    public void getReconciliationReport(
+            GetReconciliationReportRequest request, StreamObserver<ReconciliationReport> response) {
+        answer(
+                "GetReconciliationReport",
+                response,
+                () -> {
+                    requireStoreCode(request.getStoreCode());
+                    return report(reconciler.latest(reconciler.billDate(request.getBillDate())));
+                });
+    }
+
+    private static void requireStoreCode(String storeCode) {
+        if (storeCode == null || !STORE_CODE.matcher(storeCode).matches()) {
+            throw new PaymentException(
+                    PaymentException.Reason.INVALID_ARGUMENT,
+                    "store_code must be 3 digits, got '" + storeCode + "'");
+        }
+    }
+
+    static ReconciliationReport report(io.scanorder.payment.store.ReconciliationReport r) {
+        ReconciliationReport.Builder b =
+                ReconciliationReport.newBuilder()
+                        .setBillDate(r.billDate().toString())
+                        .setRunId(r.runId())
+                        .setReconciledAt(timestamp(r.reconciledAt()))
+                        .setMatchedCount(r.matched())
+                        .setMissingHereCount((int) r.count(Kind.MISSING_HERE))
+                        .setMissingAtWechatCount((int) r.count(Kind.MISSING_AT_WECHAT))
+                        .setMismatchCount((int) r.count(Kind.AMOUNT_MISMATCH));
+        for (var d : r.differences()) {
+            ReconciliationDifference.Builder diff =
+                    ReconciliationDifference.newBuilder()
+                            .setKind(DifferenceKind.valueOf("DIFFERENCE_KIND_" + d.kind().name()))
+                            .setOutTradeNo(d.outTradeNo())
+                            .setDetail(d.detail());
+            if (d.transactionId() != null) {
+                diff.setTransactionId(d.transactionId());
+            }
+            if (d.ourFen() != null) {
+                diff.setOurAmountFen(d.ourFen());
+            }
+            if (d.wechatFen() != null) {
+                diff.setWechatAmountFen(d.wechatFen());
+            }
+            b.addDifferences(diff);
+        }
+        return b.build();
     }
 
     @Override

@@ -7,9 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
@@ -56,28 +59,53 @@ public class PaymentStore {
                 == 1;
     }
 
+    static final String PAYMENT_COLUMNS =
+            "out_trade_no, store_code, order_id, description, amount_fen,"
+                    + " payer_openid, expires_at, prepay_id, state, state_description,"
+                    + " transaction_id, payer_total_fen, paid_at";
+
     public Optional<PaymentRecord> find(String outTradeNo) {
         return query(
-                "SELECT out_trade_no, store_code, order_id, description, amount_fen,"
-                        + " payer_openid, expires_at, prepay_id, state, state_description,"
-                        + " transaction_id, payer_total_fen, paid_at"
-                        + " FROM payments WHERE out_trade_no = ?",
+                "SELECT " + PAYMENT_COLUMNS + " FROM payments WHERE out_trade_no = ?",
                 ps -> ps.setString(1, outTradeNo),
-                rs ->
-                        new PaymentRecord(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getString(3),
-                                rs.getString(4),
-                                rs.getLong(5),
-                                rs.getString(6),
-                                instant(rs, 7),
-                                rs.getString(8),
-                                PaymentState.valueOf(rs.getString(9)),
-                                rs.getString(10),
-                                rs.getString(11),
-                                (Long) rs.getObject(12, Long.class),
-                                instant(rs, 13)));
+                PaymentStore::readPayment);
+    }
+
+    /**
+     * Payments still open (not paid, not closed) whose time to pay ended before {@code now}: their
+     * {@code expires_at}, or creation plus {@code defaultTimeout} when they have none.
+     */
+    public List<PaymentRecord> findExpiredOpen(Instant now, Duration defaultTimeout, int limit) {
+        return list(
+                "SELECT "
+                        + PAYMENT_COLUMNS
+                        + " FROM payments WHERE state_rank < "
+                        + PaymentState.CLOSED.rank()
+                        + " AND COALESCE(expires_at, created_at + ? * INTERVAL '1 second') <= ?"
+                        + " ORDER BY created_at LIMIT ?",
+                ps -> {
+                    ps.setLong(1, defaultTimeout.toSeconds());
+                    setInstant(ps, 2, now);
+                    ps.setInt(3, limit);
+                },
+                PaymentStore::readPayment);
+    }
+
+    static PaymentRecord readPayment(ResultSet rs) throws SQLException {
+        return new PaymentRecord(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getLong(5),
+                rs.getString(6),
+                instant(rs, 7),
+                rs.getString(8),
+                PaymentState.valueOf(rs.getString(9)),
+                rs.getString(10),
+                rs.getString(11),
+                (Long) rs.getObject(12, Long.class),
+                instant(rs, 13));
     }
 
     public void setPrepayId(String outTradeNo, String prepayId) {
@@ -92,7 +120,10 @@ public class PaymentStore {
 
     /**
      * Applies a report from WeChat: the state only moves to a higher rank, and payment details
-     * (transaction id, payer total, time paid) are filled in once and never overwritten.
+     * (transaction id, payer total, time paid) are filled in once and never overwritten. When the
+     * payment is paid afterwards, the same statement writes its {@code order_notices} row (once),
+     * so the order service is told about every recorded payment even if this process dies right
+     * after the commit.
      *
      * @return true if anything changed; false for a duplicate or an outdated report
      */
@@ -100,7 +131,7 @@ public class PaymentStore {
         int rank = report.state().rank();
         StringBuilder sql =
                 new StringBuilder(
-                        "UPDATE payments SET"
+                        "WITH changed AS (UPDATE payments SET"
                                 + " state = CASE WHEN state_rank < ? THEN ? ELSE state END,"
                                 + " state_description = CASE WHEN state_rank < ? THEN ?"
                                 + " ELSE state_description END,"
@@ -114,27 +145,45 @@ public class PaymentStore {
         if (report.transactionId() != null) {
             sql.append(" OR transaction_id IS NULL");
         }
-        sql.append(")");
-        return update(
-                        sql.toString(),
-                        ps -> {
-                            ps.setInt(1, rank);
-                            ps.setString(2, report.state().name());
-                            ps.setInt(3, rank);
-                            ps.setString(4, report.stateDescription());
-                            ps.setInt(5, rank);
-                            ps.setInt(6, rank);
-                            ps.setString(7, report.transactionId());
-                            if (report.payerTotalFen() == null) {
-                                ps.setNull(8, Types.BIGINT);
-                            } else {
-                                ps.setLong(8, report.payerTotalFen());
-                            }
-                            setInstant(ps, 9, report.paidAt());
-                            setInstant(ps, 10, clock.instant());
-                            ps.setString(11, outTradeNo);
-                            ps.setInt(12, rank);
-                        })
+        sql.append(
+                ") RETURNING out_trade_no, order_id, store_code, amount_fen, state_rank,"
+                        + " transaction_id, paid_at),"
+                        + " notice AS (INSERT INTO order_notices (out_trade_no, order_id,"
+                        + " store_code, paid_fen, transaction_id, paid_at, status, attempts,"
+                        + " next_attempt_at, created_at, updated_at)"
+                        + " SELECT out_trade_no, order_id, store_code, amount_fen,"
+                        + " transaction_id, COALESCE(paid_at, ?), 'PENDING', 0, ?, ?, ?"
+                        + " FROM changed WHERE state_rank >= "
+                        + PaymentState.SUCCESS.rank()
+                        + " AND transaction_id IS NOT NULL"
+                        + " ON CONFLICT (out_trade_no) DO NOTHING RETURNING out_trade_no)"
+                        + " SELECT (SELECT count(*) FROM changed), (SELECT count(*) FROM notice)");
+        Instant now = clock.instant();
+        return query(
+                                sql.toString(),
+                                ps -> {
+                                    ps.setInt(1, rank);
+                                    ps.setString(2, report.state().name());
+                                    ps.setInt(3, rank);
+                                    ps.setString(4, report.stateDescription());
+                                    ps.setInt(5, rank);
+                                    ps.setInt(6, rank);
+                                    ps.setString(7, report.transactionId());
+                                    if (report.payerTotalFen() == null) {
+                                        ps.setNull(8, Types.BIGINT);
+                                    } else {
+                                        ps.setLong(8, report.payerTotalFen());
+                                    }
+                                    setInstant(ps, 9, report.paidAt());
+                                    setInstant(ps, 10, now);
+                                    ps.setString(11, outTradeNo);
+                                    ps.setInt(12, rank);
+                                    for (int i = 13; i <= 16; i++) {
+                                        setInstant(ps, i, now);
+                                    }
+                                },
+                                rs -> rs.getLong(1))
+                        .orElse(0L)
                 > 0;
     }
 
@@ -273,7 +322,7 @@ public class PaymentStore {
         T read(ResultSet rs) throws SQLException;
     }
 
-    private int update(String sql, Binder binder) {
+    int update(String sql, Binder binder) {
         return retrying(
                 sql,
                 () -> {
@@ -286,7 +335,7 @@ public class PaymentStore {
                 });
     }
 
-    private <T> Optional<T> query(String sql, Binder binder, RowReader<T> reader) {
+    <T> Optional<T> query(String sql, Binder binder, RowReader<T> reader) {
         return retrying(
                 sql,
                 () -> {
@@ -296,6 +345,25 @@ public class PaymentStore {
                         binder.bind(ps);
                         try (ResultSet rs = ps.executeQuery()) {
                             return rs.next() ? Optional.of(reader.read(rs)) : Optional.empty();
+                        }
+                    }
+                });
+    }
+
+    <T> List<T> list(String sql, Binder binder, RowReader<T> reader) {
+        return retrying(
+                sql,
+                () -> {
+                    try (Connection c = dataSource.getConnection();
+                            PreparedStatement ps = c.prepareStatement(sql)) {
+                        c.setAutoCommit(true);
+                        binder.bind(ps);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            List<T> rows = new ArrayList<>();
+                            while (rs.next()) {
+                                rows.add(reader.read(rs));
+                            }
+                            return rows;
                         }
                     }
                 });
@@ -337,8 +405,7 @@ public class PaymentStore {
         }
     }
 
-    private static void setInstant(PreparedStatement ps, int index, Instant value)
-            throws SQLException {
+    static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
@@ -346,7 +413,7 @@ public class PaymentStore {
         }
     }
 
-    private static Instant instant(ResultSet rs, int index) throws SQLException {
+    static Instant instant(ResultSet rs, int index) throws SQLException {
         OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }

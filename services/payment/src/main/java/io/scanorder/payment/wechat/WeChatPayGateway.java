@@ -5,6 +5,11 @@ import com.wechat.pay.java.core.http.DefaultHttpClientBuilder;
 import com.wechat.pay.java.core.http.HttpClient;
 import com.wechat.pay.java.core.notification.NotificationParser;
 import com.wechat.pay.java.core.notification.RequestParam;
+import com.wechat.pay.java.service.billdownload.BillDownloadServiceExtension;
+import com.wechat.pay.java.service.billdownload.DigestBillEntity;
+import com.wechat.pay.java.service.billdownload.model.BillType;
+import com.wechat.pay.java.service.billdownload.model.GetTradeBillRequest;
+import com.wechat.pay.java.service.billdownload.model.TarType;
 import com.wechat.pay.java.service.payments.jsapi.JsapiServiceExtension;
 import com.wechat.pay.java.service.payments.jsapi.model.CloseOrderRequest;
 import com.wechat.pay.java.service.payments.jsapi.model.PrepayRequest;
@@ -15,11 +20,19 @@ import com.wechat.pay.java.service.refund.RefundService;
 import com.wechat.pay.java.service.refund.model.CreateRequest;
 import com.wechat.pay.java.service.refund.model.QueryByOutRefundNoRequest;
 import com.wechat.pay.java.service.refund.model.Refund;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.scanorder.payment.config.Merchant;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -38,15 +51,42 @@ public class WeChatPayGateway {
     static final URI WECHAT_PAY = URI.create("https://api.mch.weixin.qq.com");
 
     private final Merchant merchant;
+    private final MeterRegistry registry;
     private volatile Sdk sdk;
 
-    WeChatPayGateway(Merchant merchant) {
+    WeChatPayGateway(Merchant merchant, MeterRegistry registry) {
         this.merchant = merchant;
+        this.registry = registry;
+    }
+
+    /**
+     * Times one call to WeChat Pay as {@code scanorder_payment_wechat_seconds{operation,outcome}}
+     * (a histogram), the prepay and query latency of the metrics contract.
+     */
+    private <T> T timed(String operation, Supplier<T> call) {
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            T result = call.get();
+            outcome = "ok";
+            return result;
+        } finally {
+            Timer.builder("scanorder.payment.wechat")
+                    .description("Calls to WeChat Pay, by operation and outcome")
+                    .tag("operation", operation)
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(registry)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** The SDK objects, built together from one configuration. */
     private record Sdk(
-            JsapiServiceExtension jsapi, RefundService refunds, NotificationParser parser) {}
+            JsapiServiceExtension jsapi,
+            RefundService refunds,
+            NotificationParser parser,
+            BillDownloadServiceExtension bills) {}
 
     private Sdk sdk() {
         Sdk current = sdk;
@@ -78,7 +118,8 @@ public class WeChatPayGateway {
         return new Sdk(
                 new JsapiServiceExtension.Builder().config(config).httpClient(http).build(),
                 new RefundService.Builder().httpClient(http).build(),
-                new NotificationParser(config));
+                new NotificationParser(config),
+                new BillDownloadServiceExtension.Builder().config(config).httpClient(http).build());
     }
 
     /** OkHttp with bounded timeouts, sending to {@code baseUrl} when it is not WeChat Pay. */
@@ -123,31 +164,62 @@ public class WeChatPayGateway {
     }
 
     public PrepayWithRequestPaymentResponse prepay(PrepayRequest request) {
-        return sdk().jsapi().prepayWithRequestPayment(request);
+        return timed("prepay", () -> sdk().jsapi().prepayWithRequestPayment(request));
     }
 
     public Transaction query(String outTradeNo) {
         QueryOrderByOutTradeNoRequest request = new QueryOrderByOutTradeNoRequest();
         request.setMchid(mchId());
         request.setOutTradeNo(outTradeNo);
-        return sdk().jsapi().queryOrderByOutTradeNo(request);
+        return timed("query", () -> sdk().jsapi().queryOrderByOutTradeNo(request));
     }
 
     public void close(String outTradeNo) {
         CloseOrderRequest request = new CloseOrderRequest();
         request.setMchid(mchId());
         request.setOutTradeNo(outTradeNo);
-        sdk().jsapi().closeOrder(request);
+        timed(
+                "close",
+                () -> {
+                    sdk().jsapi().closeOrder(request);
+                    return null;
+                });
     }
 
     public Refund refund(CreateRequest request) {
-        return sdk().refunds().create(request);
+        return timed("refund", () -> sdk().refunds().create(request));
     }
 
     public Refund queryRefund(String outRefundNo) {
         QueryByOutRefundNoRequest request = new QueryByOutRefundNoRequest();
         request.setOutRefundNo(outRefundNo);
-        return sdk().refunds().queryByOutRefundNo(request);
+        return timed("query_refund", () -> sdk().refunds().queryByOutRefundNo(request));
+    }
+
+    /**
+     * Downloads one day's trade bill (all payments and refunds, gzip, which the SDK unpacks) and
+     * checks its SHA-1 against the hash WeChat signed in the application answer.
+     *
+     * @param billDate the day in China Standard Time
+     * @return the bill text (UTF-8 CSV in WeChat's format)
+     */
+    public String tradeBill(LocalDate billDate) {
+        GetTradeBillRequest request = new GetTradeBillRequest();
+        request.setBillDate(billDate.toString());
+        request.setBillType(BillType.ALL);
+        request.setTarType(TarType.GZIP);
+        DigestBillEntity bill = timed("trade_bill", () -> sdk().bills().getTradeBill(request));
+        byte[] raw;
+        try (InputStream in = bill.getInputStream()) {
+            raw = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the trade bill of " + billDate + " failed", e);
+        }
+        if (!bill.verifyHash()) {
+            throw new IllegalStateException(
+                    "the trade bill of " + billDate + " does not match the hash WeChat Pay sent");
+        }
+        return new String(raw, StandardCharsets.UTF_8);
     }
 
     /** Verifies the signature and decrypts the resource of a notification. */

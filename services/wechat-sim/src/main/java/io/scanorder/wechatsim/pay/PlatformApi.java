@@ -107,6 +107,8 @@ public final class PlatformApi implements ApiModule {
                         .orElseThrow(
                                 () -> new PayApiException(400, "NO_STATEMENT_EXIST", "账单文件不存在"));
         byte[] content = bill.getBytes(StandardCharsets.UTF_8);
+        // As at WeChat, the hash is of the bill itself: the SDK checks it after un-gzipping.
+        String hash = sha1(content);
         if (tarType != null) {
             content = gzip(content);
         }
@@ -114,7 +116,7 @@ public final class PlatformApi implements ApiModule {
         files.put(token, new BillFile(merchant.mchid(), content));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hash_type", "SHA1");
-        body.put("hash_value", sha1(content));
+        body.put("hash_value", hash);
         body.put("download_url", baseUrl.get() + DOWNLOAD_PATH + "?token=" + token);
         return SimResponse.json(200, body);
     }

@@ -497,6 +497,25 @@ class WeChatPaySimulatorIT {
     }
 
     @Test
+    void gzippedTradeBillIsHashedBeforeCompressionAsTheSdkChecksIt() throws Exception {
+        String outTradeNo = newOrderNo();
+        prepay(outTradeNo, 2050);
+        pay.pay(MERCHANT.mchid(), outTradeNo);
+        GetTradeBillRequest request = new GetTradeBillRequest();
+        request.setBillDate(LocalDate.now(WeChatTime.CHINA).toString());
+        request.setTarType(com.wechat.pay.java.service.billdownload.model.TarType.GZIP);
+
+        DigestBillEntity bill = sdk.bills().getTradeBill(request);
+        String text;
+        try (InputStream in = bill.getInputStream()) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertThat(bill.verifyHash()).isTrue();
+        assertThat(text).contains("`" + outTradeNo + ",").contains("`20.50,");
+    }
+
+    @Test
     void serviceProviderPrepaysAndQueriesForItsSubMerchant() {
         pay.registerSubMerchant(MERCHANT.mchid(), "1900000901");
         var partner =
