@@ -11,6 +11,9 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.scanorder.crds.v1alpha1.MenuItem;
+import io.scanorder.proto.order.v1.DeviceHealth;
+import io.scanorder.proto.order.v1.DeviceRegistryGrpc;
+import io.scanorder.proto.order.v1.ListDeviceHealthRequest;
 import io.scanorder.testkit.MqttBroker;
 import io.scanorder.testkit.MqttServiceClient;
 import java.net.URI;
@@ -195,6 +198,39 @@ class LocalPlatformIT {
                                                 .extracting(MqttServiceClient.Received::text)
                                                 .contains("online"));
             }
+        }
+    }
+
+    @Test
+    void theOrderServiceRegisteredEveryExampleDeviceAndSeesItOnline() throws Exception {
+        ManagedChannel channel =
+                ManagedChannelBuilder.forAddress("127.0.0.1", platform.orderGrpcPort())
+                        .usePlaintext()
+                        .build();
+        try {
+            var registry = DeviceRegistryGrpc.newBlockingStub(channel);
+            ListDeviceHealthRequest request =
+                    ListDeviceHealthRequest.newBuilder()
+                            .setStoreCode(platform.examples().storeCode())
+                            .build();
+            // The agents' heartbeats reach the order service through the broker.
+            await().atMost(Duration.ofSeconds(40))
+                    .untilAsserted(
+                            () -> {
+                                var health =
+                                        registry.withDeadlineAfter(5, TimeUnit.SECONDS)
+                                                .listDeviceHealth(request);
+                                assertThat(health.getDevicesList())
+                                        .extracting(DeviceHealth::getDeviceId)
+                                        .containsExactly(
+                                                "jingan-kds-cold",
+                                                "jingan-led-pickup",
+                                                "jingan-printer-backup",
+                                                "jingan-printer-hot-1");
+                                assertThat(health.getOnlineCount()).isEqualTo(4);
+                            });
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
