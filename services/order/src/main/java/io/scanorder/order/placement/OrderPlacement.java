@@ -1,5 +1,7 @@
 package io.scanorder.order.placement;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.scanorder.order.config.OrderServiceConfig;
 import io.scanorder.order.db.TransactionFailedException;
 import io.scanorder.order.db.Transactions;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Places orders for the diner REST API and gRPC PlaceOrder: checks the request, resolves the table,
@@ -57,6 +60,7 @@ public class OrderPlacement {
     private final OrderQueries queries;
     private final PlacementConfig config;
     private final Duration defaultTimeout;
+    private final MeterRegistry meters;
 
     public OrderPlacement(
             TableRegistry tables,
@@ -66,7 +70,8 @@ public class OrderPlacement {
             BestSellers bestSellers,
             OrderQueries queries,
             PlacementConfig config,
-            OrderServiceConfig serviceConfig) {
+            OrderServiceConfig serviceConfig,
+            MeterRegistry meters) {
         this.tables = tables;
         this.menus = menus;
         this.store = new PlacementStore(transactions, Clock.systemUTC());
@@ -75,6 +80,7 @@ public class OrderPlacement {
         this.queries = queries;
         this.config = config;
         this.defaultTimeout = serviceConfig.orderStates().defaultPaymentTimeout();
+        this.meters = meters;
     }
 
     /**
@@ -87,8 +93,31 @@ public class OrderPlacement {
      * @throws io.scanorder.order.state.AmountOutOfRangeException above the store's order limit
      */
     public PlacementResult place(PlaceOrderCommand cmd, Runnable beforeNewOrder) {
-        validate(cmd);
-        ResolvedTable table = resolveTable(cmd);
+        long started = System.nanoTime();
+        String store = "unknown";
+        String outcome = "refused";
+        try {
+            validate(cmd);
+            ResolvedTable table = resolveTable(cmd);
+            store = table.storeCode();
+            PlacementResult result = place(cmd, table, beforeNewOrder);
+            outcome = result.replayed() ? "replayed" : "placed";
+            return result;
+        } finally {
+            Timer.builder("scanorder.order.submit")
+                    .description("Time to answer an order submission (diner API and gRPC)")
+                    .tag("store", store)
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(meters)
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private PlacementResult place(
+            PlaceOrderCommand cmd, ResolvedTable table, Runnable beforeNewOrder) {
         String remark = cmd.remark() == null ? "" : cmd.remark().strip();
         List<PlaceOrderCommand.Line> lines = normalised(cmd.lines());
         String fingerprint =

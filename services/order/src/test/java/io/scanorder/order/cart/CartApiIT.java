@@ -413,7 +413,8 @@ class CartApiIT {
                         .jsonPath()
                         .getLong("version");
         assertThat(carts.clearOrdered(table, version)).isFalse();
-        get(scene, alice).body("lines", hasSize(2)).body("version", equalTo((int) later));
+        // The two confirmed lines and the later one (no note, so a line of its own) all stay.
+        get(scene, alice).body("lines", hasSize(3)).body("version", equalTo((int) later));
 
         assertThat(carts.clearOrdered(table, later)).isTrue();
         get(scene, alice)

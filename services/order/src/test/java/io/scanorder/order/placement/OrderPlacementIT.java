@@ -81,6 +81,46 @@ class OrderPlacementIT {
     }
 
     @Test
+    void submissionLatencyIsMeasuredPerStoreAndOutcomeForTheLatencyAlert() throws Exception {
+        PlacementFixture.Store store = fixture.store(MenuFixtures.menu());
+        String token = fixture.token(freshOpenid());
+        String key = freshKey();
+        String ip = freshIp();
+        Map<String, Object> order = body(store.scene(), "cucumber-std", 1);
+        place(token, key, ip, order).statusCode(201);
+        place(token, key, ip, order).statusCode(200);
+        place(token, freshKey(), ip, body(store.scene(), "no-such-sku", 1)).statusCode(422);
+
+        String metrics =
+                given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String outcome : List.of("placed", "replayed", "refused")) {
+            assertThat(
+                            sample(
+                                    metrics,
+                                    "scanorder_order_submit_seconds_count",
+                                    store.code(),
+                                    outcome))
+                    .isEqualTo(1.0);
+        }
+        // A histogram, so the alert's histogram_quantile over _bucket works.
+        assertThat(sample(metrics, "scanorder_order_submit_seconds_bucket", store.code(), "placed"))
+                .isEqualTo(1.0);
+    }
+
+    /** The value of {@code name} for the store and outcome (the +Inf bucket of a histogram). */
+    private static double sample(String metrics, String name, String store, String outcome) {
+        String line =
+                metrics.lines()
+                        .filter(l -> l.startsWith(name + "{"))
+                        .filter(l -> l.contains("store=\"" + store + "\""))
+                        .filter(l -> l.contains("outcome=\"" + outcome + "\""))
+                        .filter(l -> !l.contains("le=") || l.contains("le=\"+Inf\""))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(name + " missing for " + outcome));
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    @Test
     void orderIsPricedFromTheCurrentMenuAndGetsTheFirstPickupNumberOfTheDay() throws Exception {
         PlacementFixture.Store store = fixture.store(MenuFixtures.menu());
         String openid = freshOpenid();
