@@ -1,5 +1,6 @@
 package io.scanorder.e2e;
 
+import io.scanorder.proto.order.v1.PublishMenuResponse;
 import io.scanorder.testkit.EmbeddedPostgres;
 import io.scanorder.testkit.EmbeddedRedis;
 import io.scanorder.testkit.FreePorts;
@@ -8,6 +9,9 @@ import io.scanorder.wechatsim.WeChatSimulator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +26,17 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The whole platform on one machine on embedded defaults: PostgreSQL, Redis, HiveMQ with the
- * ScanOrder extension, the WeChat simulator, and the order and payment services as child JVMs.
- * Everything listens on 127.0.0.1 on free ports and is thrown away on exit.
+ * ScanOrder extension, the WeChat simulator, the order and payment services as child JVMs, and the
+ * kitchen side of the example store in {@code crds/examples}: its tables registered, its menu
+ * published and a real device agent for every KitchenDevice (printer and LED-board emulators, the
+ * KDS page). Everything listens on 127.0.0.1 on free ports and is thrown away on exit, except the
+ * store's QR sheet, which is written to the output folder.
  */
 public final class LocalPlatform implements AutoCloseable {
     /** The mini-program the simulator knows; local mode only, not a secret anywhere else. */
@@ -36,6 +44,9 @@ public final class LocalPlatform implements AutoCloseable {
 
     public static final String ORDER_DATABASE = "scanorder_order";
     public static final String PAYMENT_DATABASE = "scanorder_payment";
+
+    /** The broker service account the order service dispatches tickets with. */
+    public static final String ORDER_BROKER_USER = "order-service";
 
     /** The demo merchant the simulator knows; local mode only. */
     public static final String DEMO_MCH_ID = "1900000001";
@@ -48,19 +59,35 @@ public final class LocalPlatform implements AutoCloseable {
     private int orderHttpPort;
     private int paymentHttpPort;
     private int paymentGrpcPort;
+    private ExampleManifests examples;
+    private String menuRevision;
+    private int menuItems;
+    private List<KitchenSide.RunningDevice> devices = List.of();
+    private Path qrSheet;
 
     private LocalPlatform() {}
 
     /**
      * Starts every part and waits until the services report ready.
      *
+     * @param examplesDir the manifests to run ({@code crds/examples})
+     * @param outputDir where files meant for people go (the QR sheet)
      * @param serviceOutput where the services' own log lines go (null to drop them)
      */
-    public static LocalPlatform start(Path orderJar, Path paymentJar, PrintStream serviceOutput)
+    public static LocalPlatform start(
+            Path orderJar,
+            Path paymentJar,
+            Path examplesDir,
+            Path outputDir,
+            PrintStream serviceOutput)
             throws IOException, InterruptedException {
+        // Read first: a broken manifest should fail before anything starts.
+        ExampleManifests examples = ExampleManifests.load(examplesDir);
         LocalPlatform platform = new LocalPlatform();
+        platform.examples = examples;
         try {
             platform.startAll(orderJar, paymentJar, serviceOutput);
+            platform.startKitchen(orderJar, outputDir);
             return platform;
         } catch (IOException | InterruptedException | RuntimeException e) {
             platform.close();
@@ -68,12 +95,16 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    private Path workDir;
+    private EmbeddedPostgres postgres;
+    private MqttBroker broker;
+
     private void startAll(Path orderJar, Path paymentJar, PrintStream serviceOutput)
             throws IOException, InterruptedException {
-        Path workDir = Files.createTempDirectory("scanorder-local-");
+        workDir = Files.createTempDirectory("scanorder-local-");
         started.push(() -> deleteRecursively(workDir));
 
-        EmbeddedPostgres postgres = EmbeddedPostgres.launch();
+        postgres = EmbeddedPostgres.launch();
         started.push(postgres);
         postgres.createDatabase(ORDER_DATABASE);
         postgres.createDatabase(PAYMENT_DATABASE);
@@ -83,7 +114,7 @@ public final class LocalPlatform implements AutoCloseable {
         started.push(redis);
         endpoints.put("Redis", redis.uri());
 
-        MqttBroker broker = MqttBroker.shared();
+        broker = MqttBroker.shared();
         endpoints.put("MQTT broker (HiveMQ CE)", broker.uri());
 
         String appSecret = randomHex(16);
@@ -107,6 +138,13 @@ public final class LocalPlatform implements AutoCloseable {
         order.put("scanorder.wechat.secret", appSecret);
         order.put("scanorder.wechat.api-host-url", wechat.baseUrl());
         order.put("scanorder.diner.sessions.signing-key", randomBase64(32));
+        // Kitchen dispatch: the order service talks to the devices through the broker as a
+        // service account, as in a cluster.
+        String orderBrokerPassword = randomHex(16);
+        broker.addServiceAccount(ORDER_BROKER_USER, orderBrokerPassword);
+        order.put("scanorder.kitchen.mqtt.uri", broker.uri());
+        order.put("scanorder.kitchen.mqtt.username", ORDER_BROKER_USER);
+        order.put("scanorder.kitchen.mqtt.password", orderBrokerPassword);
         ServiceProcess orderService = ServiceProcess.start("order", orderJar, order, serviceOutput);
         started.push(orderService);
 
@@ -135,6 +173,59 @@ public final class LocalPlatform implements AutoCloseable {
                 SERVICE_START_TIMEOUT);
         endpoints.put("Payment service gRPC", "127.0.0.1:" + paymentGrpcPort);
         endpoints.put("Payment service HTTP", "http://127.0.0.1:" + paymentHttpPort);
+    }
+
+    /**
+     * The example store's kitchen side, in the order a cluster brings it up: tables, menu, device
+     * registrations, then the agents, which connect to the broker with their own credentials.
+     */
+    private void startKitchen(Path orderJar, Path outputDir)
+            throws IOException, InterruptedException {
+        StoreTablesRegistration.register(
+                orderJar,
+                postgres.jdbcUrl(ORDER_DATABASE),
+                postgres.user(),
+                postgres.password(),
+                examples.store());
+        PublishMenuResponse published = KitchenSide.publishMenu(examples, orderGrpcPort);
+        menuRevision = published.getRevisionHash();
+        menuItems = published.getItemCount();
+        KitchenSide.registerDevices(examples, orderGrpcPort);
+        devices = List.copyOf(KitchenSide.startAgents(examples, broker, workDir, started));
+        qrSheet = downloadQrSheet(outputDir);
+    }
+
+    /** Fetches the store's QR sheet from the order service, as a store manager would print it. */
+    private Path downloadQrSheet(Path outputDir) throws IOException, InterruptedException {
+        URI url =
+                URI.create(
+                        "http://127.0.0.1:"
+                                + orderHttpPort
+                                + "/api/v1/stores/"
+                                + examples.storeCode()
+                                + "/qr-sheet.pdf");
+        HttpResponse<byte[]> response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+        byte[] pdf = response.body();
+        if (response.statusCode() != 200
+                || pdf.length < 5
+                || !new String(pdf, 0, 5, StandardCharsets.US_ASCII).equals("%PDF-")) {
+            throw new IllegalStateException(
+                    "GET "
+                            + url
+                            + " answered "
+                            + response.statusCode()
+                            + " without a PDF: "
+                            + new String(
+                                    pdf, 0, Math.min(pdf.length, 300), StandardCharsets.UTF_8));
+        }
+        Files.createDirectories(outputDir);
+        Path file = outputDir.resolve("qr-sheet-" + examples.storeCode() + ".pdf");
+        Files.write(file, pdf);
+        return file.toAbsolutePath();
     }
 
     /**
@@ -184,6 +275,88 @@ public final class LocalPlatform implements AutoCloseable {
     /** What listens where, in start order, for people and for tests. */
     public Map<String, String> endpoints() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
+    }
+
+    /** The manifests this platform runs. */
+    public ExampleManifests examples() {
+        return examples;
+    }
+
+    /** The example store's devices and where each one can be looked at. */
+    public List<KitchenSide.RunningDevice> devices() {
+        return devices;
+    }
+
+    /** The store's QR sheet (PDF) written at start. */
+    public Path qrSheet() {
+        return qrSheet;
+    }
+
+    /** Base URL of the diner REST API (what the mini-program calls). */
+    public String dinerApiBaseUrl() {
+        return "http://127.0.0.1:" + orderHttpPort + "/api/v1";
+    }
+
+    /**
+     * One table of what runs where, for people: the APIs, the broker, every device, the QR sheet
+     * and the metrics endpoints.
+     */
+    public String summary() {
+        StringBuilder out = new StringBuilder();
+        var store = examples.store();
+        out.append(
+                String.format(
+                        "ScanOrder local platform: store %s %s (%s/%s), menu %s%n",
+                        examples.storeCode(),
+                        store.getSpec().getName(),
+                        store.getMetadata().getNamespace(),
+                        store.getMetadata().getName(),
+                        examples.menu().getMetadata().getName()));
+        String row = "  %-24s %s%n";
+        out.append(String.format(row, "Diner API", dinerApiBaseUrl()));
+        out.append(
+                String.format(
+                        row,
+                        "Diner menu",
+                        dinerApiBaseUrl() + "/stores/" + examples.storeCode() + "/menu"));
+        out.append(String.format(row, "Order gRPC", "127.0.0.1:" + orderGrpcPort));
+        out.append(String.format(row, "Payment gRPC", "127.0.0.1:" + paymentGrpcPort));
+        out.append(String.format(row, "WeChat simulator", endpoints.get("WeChat simulator")));
+        out.append(String.format(row, "MQTT broker", endpoints.get("MQTT broker (HiveMQ CE)")));
+        out.append(String.format(row, "PostgreSQL", endpoints.get("PostgreSQL")));
+        out.append(String.format(row, "Redis", endpoints.get("Redis")));
+        out.append(
+                String.format(
+                        row,
+                        "Menu",
+                        examples.menu().getMetadata().getName()
+                                + " published, revision "
+                                + menuRevision.substring(0, Math.min(12, menuRevision.length()))
+                                + ", "
+                                + menuItems
+                                + " items"));
+        out.append(String.format(row, "QR sheet", qrSheet));
+        out.append(
+                String.format(
+                        row, "Order metrics", "http://127.0.0.1:" + orderHttpPort + "/q/metrics"));
+        out.append(
+                String.format(
+                        row,
+                        "Payment metrics",
+                        "http://127.0.0.1:" + paymentHttpPort + "/q/metrics"));
+        String deviceRow = "  %-24s %-11s %-10s %-8s %s%n";
+        out.append(String.format(deviceRow, "DEVICE", "TYPE", "STATIONS", "ROLE", "WHERE"));
+        for (KitchenSide.RunningDevice d : devices) {
+            out.append(
+                    String.format(
+                            deviceRow,
+                            d.id(),
+                            d.type(),
+                            String.join(",", d.stations()),
+                            d.role(),
+                            d.endpoint()));
+        }
+        return out.toString();
     }
 
     public int orderGrpcPort() {
@@ -238,9 +411,18 @@ public final class LocalPlatform implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Path orderJar = Path.of(required("scanorder.order.jar"));
         Path paymentJar = Path.of(required("scanorder.payment.jar"));
+        Path examplesDir = Path.of(required("scanorder.examples.dir"));
+        Path outputDir = Path.of(required("scanorder.local.output.dir"));
         System.out.println(
                 "ScanOrder local platform: starting (embedded defaults, throw-away data)");
-        LocalPlatform platform = start(orderJar, paymentJar, System.out);
+        LocalPlatform platform;
+        try {
+            platform = start(orderJar, paymentJar, examplesDir, outputDir, System.out);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            System.err.println("ScanOrder local platform could not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -252,9 +434,7 @@ public final class LocalPlatform implements AutoCloseable {
                                 },
                                 "local-platform-shutdown"));
         System.out.println();
-        System.out.println("ScanOrder local platform is up:");
-        platform.endpoints()
-                .forEach((name, where) -> System.out.printf("  %-26s %s%n", name, where));
+        System.out.print(platform.summary());
         System.out.println(
                 "Check: grpc health on the order service gRPC port (grpc.health.v1.Health/Check)."
                         + " Ctrl-C stops everything.");
