@@ -129,13 +129,12 @@ public class CartEvents {
         return subscriber != null && !lost;
     }
 
-    /** A message on {@link CartStore#CHANGES}: a table's change name, or a replica's ping. */
-    private void onMessage(String message) {
-        if (pingChannel.equals(message)) {
+    private void onMessage(String channel, String message) {
+        if (pingChannel.equals(channel)) {
             lastPingNanos = System.nanoTime();
             return;
         }
-        TableRef table = CartStore.tableOfChannel(message);
+        TableRef table = CartStore.tableOfChannel(channel);
         // Several changes in a burst become one read: the cart read is the newest anyway.
         if (table != null && listeners.containsKey(table) && pending.add(table)) {
             fanout.execute(
@@ -175,7 +174,8 @@ public class CartEvents {
                 dropSubscription("no ping came back for " + silent / 1_000_000 + " ms");
             }
             if (subscriber == null) {
-                subscriber = pubsub.subscribe(CartStore.CHANGES, this::onMessage);
+                subscriber =
+                        pubsub.subscribeToPattern(CartStore.CHANNEL_PREFIX + "*", this::onMessage);
                 lastPingNanos = System.nanoTime();
                 health.succeeded();
                 if (lost) {
@@ -184,7 +184,7 @@ public class CartEvents {
                     listeners.keySet().forEach(t -> fanout.execute(() -> push(t, true)));
                 }
             }
-            redis.execute("PUBLISH", CartStore.CHANGES, pingChannel);
+            redis.execute("PUBLISH", pingChannel, "ping");
         } catch (RuntimeException e) {
             health.failed("cart change subscription", e);
             dropSubscription(e.toString());

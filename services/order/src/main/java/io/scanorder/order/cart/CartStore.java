@@ -27,15 +27,7 @@ import java.util.Map;
  * earlier version that a stale checkout could match.
  */
 final class CartStore {
-    /**
-     * The one channel every cart change is announced on; the message names the table ({@link
-     * #channel}). One plain channel rather than a pattern per table: the Quarkus/Vert.x client lost
-     * the confirmation of a pattern subscription on a fresh connection, so every (re)subscription
-     * waited out the client's 10 s timeout before a retry succeeded.
-     */
-    static final String CHANGES = "scanorder:cart:changes";
-
-    /** Start of every table's change name; the rest of it is "store:table". */
+    /** Pattern every change channel matches; the rest of the name is "store:table". */
     static final String CHANNEL_PREFIX = "scanorder:cart:chg:";
 
     private static final Duration VERSION_TTL = Duration.ofDays(30);
@@ -47,12 +39,9 @@ final class CartStore {
                     + "redis.call('PEXPIRE', KEYS[2], ARGV[2])\n"
                     + "if redis.call('EXISTS', KEYS[1]) == 1 then"
                     + " redis.call('PEXPIRE', KEYS[1], ARGV[1]) end\n"
-                    + "redis.call('PUBLISH', '"
-                    + CHANGES
-                    + "', ARGV[3])\n";
+                    + "redis.call('PUBLISH', ARGV[3], v)\n";
 
-    // ARGV: 1 ttl ms, 2 version ttl ms, 3 change name (channel(t)), 4 line id, 5 quantity delta, 6
-    // meta json,
+    // ARGV: 1 ttl ms, 2 version ttl ms, 3 channel, 4 line id, 5 quantity delta, 6 meta json,
     // 7 max quantity, 8 max lines. Returns {version, quantity} or {-2, current} / {-3, lines}.
     private static final String ADD =
             "local q = redis.call('HGET', KEYS[1], 'q:' .. ARGV[4])\n"
@@ -215,6 +204,11 @@ final class CartStore {
 
     Outcome clearIfVersion(TableRef t, long expectedVersion) {
         return outcome(eval(CHECKOUT, t, Long.toString(expectedVersion)));
+    }
+
+    /** Sends a message on a channel (the replica's own subscription check). */
+    void publish(String channel, String message) {
+        redis.execute("PUBLISH", channel, message);
     }
 
     private Response eval(String script, TableRef t, String... extra) {
