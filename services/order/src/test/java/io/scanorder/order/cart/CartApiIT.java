@@ -126,6 +126,9 @@ class CartApiIT {
             JsonPath first = JsonPath.from(bobStream.carts().get(0).data());
             assertThat(first.getList("lines")).isEmpty();
             long before = first.getLong("version");
+            // The 1 s bound is for a replica whose change subscription is up; opening it right
+            // after start can take the Redis client's 10 s timeout (see docs/architecture.md).
+            await().atMost(Duration.ofSeconds(30)).until(events::subscribed);
 
             long version =
                     add(
@@ -627,6 +630,7 @@ class CartApiIT {
             }
 
             // No restart needed: once Redis answers, carts work and streams follow them again.
+            await().atMost(Duration.ofSeconds(30)).until(events::subscribed);
             String after = diner();
             await().atMost(Duration.ofSeconds(20))
                     .until(
