@@ -2,11 +2,14 @@ package io.scanorder.operator.model;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.scanorder.crds.v1alpha1.ScanOrderApi;
 import io.scanorder.crds.v1alpha1.Store;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 
 /** Kubernetes Events the operator records on a Store, so {@code kubectl describe} shows them. */
 public final class StoreEvents {
@@ -20,26 +23,48 @@ public final class StoreEvents {
      * retries of the same spec record it once and the next edit records anew.
      */
     public static Event invalidSpec(Store store, String message, Clock clock) {
+        return warning(
+                store,
+                "Store",
+                store.getMetadata().getName()
+                        + ".invalid-spec."
+                        + store.getMetadata().getGeneration(),
+                StoreNames.STORE,
+                INVALID_SPEC,
+                message,
+                clock);
+    }
+
+    /**
+     * A Warning Event about {@code resource} (a ScanOrder custom resource of {@code kind}),
+     * recorded once under {@code eventName} and labelled {@code label}=resource name.
+     */
+    static Event warning(
+            HasMetadata resource,
+            String kind,
+            String eventName,
+            String label,
+            String reason,
+            String message,
+            Clock clock) {
         String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+        ObjectMeta meta = resource.getMetadata();
         return new EventBuilder()
                 .withNewMetadata()
-                .withName(
-                        store.getMetadata().getName()
-                                + ".invalid-spec."
-                                + store.getMetadata().getGeneration())
-                .withNamespace(store.getMetadata().getNamespace())
-                .withLabels(java.util.Map.of(StoreNames.STORE, store.getMetadata().getName()))
+                .withName(eventName)
+                .withNamespace(meta.getNamespace())
+                .withLabels(Map.of(label, meta.getName()))
                 .endMetadata()
                 .withNewInvolvedObject()
                 .withApiVersion(ScanOrderApi.API_VERSION)
-                .withKind("Store")
-                .withName(store.getMetadata().getName())
-                .withNamespace(store.getMetadata().getNamespace())
-                .withUid(store.getMetadata().getUid())
-                .withResourceVersion(store.getMetadata().getResourceVersion())
+                .withKind(kind)
+                .withName(meta.getName())
+                .withNamespace(meta.getNamespace())
+                .withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion())
                 .endInvolvedObject()
                 .withType("Warning")
-                .withReason(INVALID_SPEC)
+                .withReason(reason)
                 .withMessage(message)
                 .withNewSource()
                 .withComponent(StoreNames.OPERATOR)
