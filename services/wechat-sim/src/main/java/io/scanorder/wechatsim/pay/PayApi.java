@@ -144,11 +144,6 @@ public final class PayApi implements ApiModule {
     }
 
     private void requireSubMerchant(Merchant merchant, String subMchid) {
-        if (!sim.merchants().isSubMerchantOf(merchant.mchid(), subMchid)) {
-            throw new PayApiException(
-                    400,
-                    "INVALID_REQUEST",
-                    "sub_mchid " + subMchid + " is not a sub-merchant of " + merchant.mchid());
-        }
+        sim.merchants().requireSubMerchant(merchant.mchid(), subMchid);
     }
 }
