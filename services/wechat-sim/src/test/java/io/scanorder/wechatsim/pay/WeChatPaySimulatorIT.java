@@ -623,6 +623,12 @@ class WeChatPaySimulatorIT {
                 .isInstanceOfSatisfying(
                         ServiceException.class,
                         e -> assertThat(e.getErrorCode()).isEqualTo("INVALID_REQUEST"));
+        var otherApp = partnerPrepay(sub, newOrderNo(), 100);
+        otherApp.setSpAppid("wx0000000000000999");
+        assertThatThrownBy(() -> partner.prepay(otherApp))
+                .isInstanceOfSatisfying(
+                        ServiceException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo("APPID_MCHID_NOT_MATCH"));
     }
 
     private static com.wechat.pay.java.service.partnerpayments.jsapi.model.PrepayRequest
