@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.scanorder.crds.v1alpha1.PaymentMode;
+import io.scanorder.crds.v1alpha1.PaymentSpec;
 import io.scanorder.crds.v1alpha1.ServingSpec;
 import io.scanorder.crds.v1alpha1.Store;
 import io.scanorder.crds.v1alpha1.StoreSpec;
@@ -44,6 +46,18 @@ public final class ServiceWorkloads {
                     "WECHAT_APP_ID", "app-id",
                     "WECHAT_MERCHANT_SERIAL_NUMBER", "merchant-serial-number",
                     "WECHAT_NOTIFY_URL", "notify-url");
+
+    /** Payment service variable with the WeChat Pay mode: DIRECT or SERVICE_PROVIDER. */
+    public static final String PAY_MODE_ENV = "WECHAT_PAY_MODE";
+
+    /** Payment service variable with {@code spec.payment.subMchId} (service-provider mode). */
+    public static final String SUB_MCH_ID_ENV = "WECHAT_SUB_MCH_ID";
+
+    /**
+     * Payment service variable, service-provider mode only, from the optional {@code sub-app-id}
+     * key of the merchant Secret: the sub-merchant's own mini program, when diners pay from it.
+     */
+    public static final String SUB_APP_ID_ENV = "WECHAT_SUB_APP_ID";
 
     /**
      * Environment variable of the order service -> key of the diner Secret ({@code
@@ -170,6 +184,37 @@ public final class ServiceWorkloads {
                                                 .build()));
     }
 
+    /**
+     * The mode (and in service-provider mode the sub-merchant) of the store's one payment
+     * Deployment; the service refuses to start when they do not fit together.
+     */
+    private static void paymentModeEnv(List<EnvVar> env, PaymentSpec payment) {
+        boolean serviceProvider = payment.getMode() == PaymentMode.SERVICE_PROVIDER;
+        env.add(
+                new EnvVarBuilder()
+                        .withName(PAY_MODE_ENV)
+                        .withValue(serviceProvider ? "SERVICE_PROVIDER" : "DIRECT")
+                        .build());
+        if (serviceProvider) {
+            env.add(
+                    new EnvVarBuilder()
+                            .withName(SUB_MCH_ID_ENV)
+                            .withValue(payment.getSubMchId())
+                            .build());
+            env.add(
+                    new EnvVarBuilder()
+                            .withName(SUB_APP_ID_ENV)
+                            .withNewValueFrom()
+                            .withNewSecretKeyRef()
+                            .withName(payment.getMerchantSecretRef())
+                            .withKey("sub-app-id")
+                            .withOptional(true)
+                            .endSecretKeyRef()
+                            .endValueFrom()
+                            .build());
+        }
+    }
+
     private static Container container(Store store, StoreService service, OperatorConfig config) {
         List<EnvVar> env = new ArrayList<>();
         env.add(
@@ -184,6 +229,7 @@ public final class ServiceWorkloads {
         }
         if (service == StoreService.PAYMENT) {
             secretEnv(env, store.getSpec().getPayment().getMerchantSecretRef(), MERCHANT_ENV);
+            paymentModeEnv(env, store.getSpec().getPayment());
             mounts.add(
                     new VolumeMountBuilder()
                             .withName("merchant")

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.scanorder.crds.v1alpha1.PaymentMode;
 import io.scanorder.crds.v1alpha1.Store;
 import java.io.IOException;
 import java.util.Map;
@@ -171,7 +172,62 @@ class ServiceWorkloadsTest {
                         Map.entry(
                                 "WECHAT_MERCHANT_SERIAL_NUMBER",
                                 "lotus-kitchen-wechatpay/merchant-serial-number"),
-                        Map.entry("WECHAT_NOTIFY_URL", "lotus-kitchen-wechatpay/notify-url"));
+                        Map.entry("WECHAT_NOTIFY_URL", "lotus-kitchen-wechatpay/notify-url"),
+                        Map.entry("WECHAT_SUB_APP_ID", "lotus-kitchen-wechatpay/sub-app-id"));
+    }
+
+    @Test
+    void serviceProviderStoreGivesItsPaymentServiceTheModeAndSubMerchant() throws IOException {
+        Store store = StoreConfigTest.exampleStore(); // mode service-provider, sub 1900009231
+
+        Container container =
+                container(ServiceWorkloads.deployment(store, StoreService.PAYMENT, CONFIG, null));
+
+        assertThat(env(container))
+                .containsEntry("WECHAT_PAY_MODE", "SERVICE_PROVIDER")
+                .containsEntry("WECHAT_SUB_MCH_ID", "1900009231");
+        EnvVar subApp =
+                container.getEnv().stream()
+                        .filter(e -> e.getName().equals("WECHAT_SUB_APP_ID"))
+                        .findFirst()
+                        .orElseThrow();
+        // The sub-merchant's own mini program is optional: a missing key must not block the pod.
+        assertThat(subApp.getValueFrom().getSecretKeyRef().getOptional()).isTrue();
+        assertThat(
+                        container(
+                                        ServiceWorkloads.deployment(
+                                                store, StoreService.ORDER, CONFIG, null))
+                                .getEnv())
+                .extracting(EnvVar::getName)
+                .doesNotContain("WECHAT_PAY_MODE", "WECHAT_SUB_MCH_ID", "WECHAT_SUB_APP_ID");
+    }
+
+    @Test
+    void directStoreGivesItsPaymentServiceDirectModeAndNoSubMerchant() throws IOException {
+        Store store = StoreConfigTest.exampleStore();
+        store.getSpec().getPayment().setMode(PaymentMode.DIRECT);
+        store.getSpec().getPayment().setSubMchId(null);
+
+        Container container =
+                container(ServiceWorkloads.deployment(store, StoreService.PAYMENT, CONFIG, null));
+
+        assertThat(env(container)).containsEntry("WECHAT_PAY_MODE", "DIRECT");
+        assertThat(container.getEnv())
+                .extracting(EnvVar::getName)
+                .doesNotContain("WECHAT_SUB_MCH_ID", "WECHAT_SUB_APP_ID");
+    }
+
+    @Test
+    void changingTheSubMerchantChangesThePaymentPodTemplate() throws IOException {
+        Store store = StoreConfigTest.exampleStore();
+        Deployment before = ServiceWorkloads.deployment(store, StoreService.PAYMENT, CONFIG, null);
+        store.getSpec().getPayment().setSubMchId("1900009232");
+
+        Deployment after = ServiceWorkloads.deployment(store, StoreService.PAYMENT, CONFIG, null);
+
+        // Env is read at start: a different template is what makes Kubernetes roll the pods.
+        assertThat(after.getSpec().getTemplate()).isNotEqualTo(before.getSpec().getTemplate());
+        assertThat(env(container(after))).containsEntry("WECHAT_SUB_MCH_ID", "1900009232");
     }
 
     @Test

@@ -31,10 +31,25 @@ public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManage
     public static final String APP_ID = "wx5f3c1b2a9d8e7f60";
     public static final String SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
 
+    /** Service-provider mode: MCH_ID is then the sp_mchid, and this the store's sub-merchant. */
+    public static final String SUB_MCH_ID = "1900000901";
+
+    /** Service-provider mode: another sub-merchant of the same provider (another store). */
+    public static final String OTHER_SUB_MCH_ID = "1900000902";
+
+    /** Init arg {@code mode}: DIRECT (default) or SERVICE_PROVIDER. */
+    public static final String MODE = "mode";
+
     private static volatile RecordingOrderService orderService;
 
     private Path dir;
     private WeChatSimulator wechat;
+    private boolean serviceProvider;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        serviceProvider = "SERVICE_PROVIDER".equals(initArgs.get(MODE));
+    }
 
     /** The stand-in order service the payment service reports payments to. */
     public static RecordingOrderService orderService() {
@@ -88,6 +103,18 @@ public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManage
                 "scanorder.payment.merchant.notify-url",
                 "http://127.0.0.1:" + httpPort + "/wechat/pay/notify");
         config.put("scanorder.payment.limits.max-order-fen", "200000");
+        if (serviceProvider) {
+            wechat.pay()
+                    .registerSubMerchant(MCH_ID, SUB_MCH_ID)
+                    .registerSubMerchant(MCH_ID, OTHER_SUB_MCH_ID);
+            config.put("scanorder.payment.merchant.mode", "SERVICE_PROVIDER");
+            config.put("scanorder.payment.merchant.sub-mch-id", SUB_MCH_ID);
+            // Everything this service and the SDK log is captured by ServiceProviderPaymentIT,
+            // which checks that no secret shows up even at DEBUG.
+            config.put("quarkus.log.category.\"io.scanorder\".level", "DEBUG");
+            config.put("quarkus.log.category.\"com.wechat.pay\".level", "DEBUG");
+            config.put("quarkus.log.category.\"okhttp3\".level", "DEBUG");
+        }
         return config;
     }
 

@@ -21,17 +21,35 @@ public class Merchant {
         this.config = config;
         this.credentials = new MerchantConfigValidator(System::getenv).validate(config);
         // Identifiers only: the key path and secret reference say where secrets are, not what.
-        LOG.infof(
-                "WeChat Pay merchant %s (app %s, certificate %s) via %s; notifications to %s",
-                config.mchId(),
-                config.appId(),
-                config.merchantSerialNumber(),
-                config.wechatBaseUrl(),
-                config.notifyUrl());
+        if (config.mode() == MerchantConfig.Mode.SERVICE_PROVIDER) {
+            LOG.infof(
+                    "WeChat Pay service provider %s (app %s, certificate %s) for sub-merchant %s"
+                            + " (app %s) via %s; notifications to %s",
+                    config.mchId(),
+                    config.appId(),
+                    config.merchantSerialNumber(),
+                    config.subMchId().orElseThrow(),
+                    config.subAppId().orElse("none"),
+                    config.wechatBaseUrl(),
+                    config.notifyUrl());
+        } else {
+            LOG.infof(
+                    "WeChat Pay merchant %s (app %s, certificate %s) via %s; notifications to %s",
+                    config.mchId(),
+                    config.appId(),
+                    config.merchantSerialNumber(),
+                    config.wechatBaseUrl(),
+                    config.notifyUrl());
+        }
     }
 
     public MerchantConfig config() {
         return config;
+    }
+
+    /** True when orders are placed by a service provider for the sub-merchant. */
+    public boolean serviceProvider() {
+        return config.mode() == MerchantConfig.Mode.SERVICE_PROVIDER;
     }
 
     public MerchantCredentials credentials() {

@@ -12,6 +12,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -54,6 +55,7 @@ public final class MerchantConfigValidator {
                 config.merchantSerialNumber(),
                 SERIAL,
                 "8-40 hex digits (the certificate serial number)");
+        checkMode(problems, config);
         checkUrl(problems, "notify-url", config.notifyUrl(), false);
         checkUrl(problems, "wechat-base-url", config.wechatBaseUrl(), true);
 
@@ -86,6 +88,57 @@ public final class MerchantConfigValidator {
             List<String> problems, String name, String value, Pattern pattern, String expected) {
         if (value == null || !pattern.matcher(value).matches()) {
             problems.add(key(name) + " must be " + expected + ", got '" + value + "'");
+        }
+    }
+
+    /** The sub-merchant fields belong to service-provider mode, and that mode needs them. */
+    private static void checkMode(List<String> problems, MerchantConfig config) {
+        Optional<String> subMchId = config.subMchId();
+        Optional<String> subAppId = config.subAppId();
+        if (config.mode() == MerchantConfig.Mode.SERVICE_PROVIDER) {
+            if (subMchId.isEmpty()) {
+                problems.add(
+                        key("sub-mch-id")
+                                + " is required in mode SERVICE_PROVIDER (the store's"
+                                + " sub-merchant id, Store spec.payment.subMchId)");
+            } else {
+                check(problems, "sub-mch-id", subMchId.get(), MCH_ID, "1-32 digits");
+                if (subMchId.get().equals(config.mchId())) {
+                    problems.add(
+                            key("sub-mch-id")
+                                    + " must differ from "
+                                    + key("mch-id")
+                                    + " (the service provider's), both are '"
+                                    + config.mchId()
+                                    + "'");
+                }
+            }
+            subAppId.ifPresent(
+                    id ->
+                            check(
+                                    problems,
+                                    "sub-app-id",
+                                    id,
+                                    APP_ID,
+                                    "'wx' followed by 16 lowercase hex digits"));
+        } else {
+            subMchId.ifPresent(
+                    id ->
+                            problems.add(
+                                    key("sub-mch-id")
+                                            + " is set to '"
+                                            + id
+                                            + "' but mode is DIRECT; set "
+                                            + key("mode")
+                                            + "=SERVICE_PROVIDER or remove it"));
+            subAppId.ifPresent(
+                    id ->
+                            problems.add(
+                                    key("sub-app-id")
+                                            + " is set to '"
+                                            + id
+                                            + "' but mode is DIRECT; it is only used with"
+                                            + " SERVICE_PROVIDER"));
         }
     }
 

@@ -22,6 +22,8 @@ public class NotificationMetrics {
         BAD_SIGNATURE,
         DECRYPT_FAILED,
         UNKNOWN_ORDER,
+        /** Service-provider mode: verified, but for another sub-merchant (or provider). */
+        FOREIGN_MERCHANT,
         ERROR
     }
 

@@ -113,12 +113,11 @@ public class NotifyResource {
             boolean changed;
             String subject;
             if (eventType.startsWith("REFUND.")) {
-                RefundNotification refund =
-                        wechat.parseNotification(param, RefundNotification.class);
+                RefundNotification refund = wechat.parseRefund(param);
                 subject = refund.getOutRefundNo();
                 changed = payments.onRefund(refund);
             } else if (eventType.startsWith("TRANSACTION.")) {
-                Transaction transaction = wechat.parseNotification(param, Transaction.class);
+                Transaction transaction = wechat.parseTransaction(param);
                 subject = transaction.getOutTradeNo();
                 changed = payments.onTransaction(transaction);
             } else {
@@ -144,6 +143,10 @@ public class NotifyResource {
                     "signature verification failed for serial " + serial);
         } catch (DecryptionException | MalformedMessageException e) {
             return refuse(Result.DECRYPT_FAILED, 401, "resource cannot be decrypted");
+        } catch (WeChatPayGateway.ForeignMerchantException e) {
+            // Signed by WeChat, but for another sub-merchant of the service provider: a store's
+            // notify URL or sub_mchid is mixed up. Refused so it is never applied here.
+            return refuse(Result.FOREIGN_MERCHANT, 403, e.getMessage());
         } catch (Payments.UnknownPaymentException e) {
             return refuse(Result.UNKNOWN_ORDER, 404, e.getMessage());
         } catch (StoreException | PaymentException e) {

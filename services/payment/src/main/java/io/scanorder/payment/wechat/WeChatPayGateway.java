@@ -20,6 +20,7 @@ import com.wechat.pay.java.service.refund.RefundService;
 import com.wechat.pay.java.service.refund.model.CreateRequest;
 import com.wechat.pay.java.service.refund.model.QueryByOutRefundNoRequest;
 import com.wechat.pay.java.service.refund.model.Refund;
+import com.wechat.pay.java.service.refund.model.RefundNotification;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.scanorder.payment.config.Merchant;
@@ -38,9 +39,12 @@ import okhttp3.OkHttpClient;
 
 /**
  * The official wechatpay-java SDK, configured for the merchant: JSAPI payments, refunds and
- * notification parsing. Built on first use rather than at start-up, because the SDK downloads
- * WeChat's platform certificates while it is built: the service starts (and reports why) even when
- * WeChat Pay is unreachable, and the next call tries again.
+ * notification parsing. In service-provider mode it calls the partner APIs ({@code
+ * partnerpayments}) for the configured sub-merchant and refunds with {@code sub_mchid}, translating
+ * to and from the direct models ({@link PartnerModels}), so nothing above it branches on the mode.
+ * Built on first use rather than at start-up, because the SDK downloads WeChat's platform
+ * certificates while it is built: the service starts (and reports why) even when WeChat Pay is
+ * unreachable, and the next call tries again.
  *
  * <p>wechatpay-java always calls https://api.mch.weixin.qq.com; when {@code wechat-base-url} points
  * elsewhere (the simulator in tests and local mode) an OkHttp interceptor rewrites scheme, host and
@@ -84,6 +88,7 @@ public class WeChatPayGateway {
     /** The SDK objects, built together from one configuration. */
     private record Sdk(
             JsapiServiceExtension jsapi,
+            com.wechat.pay.java.service.partnerpayments.jsapi.JsapiServiceExtension partner,
             RefundService refunds,
             NotificationParser parser,
             BillDownloadServiceExtension bills) {}
@@ -117,6 +122,11 @@ public class WeChatPayGateway {
         HttpClient http = new DefaultHttpClientBuilder().config(config).okHttpClient(ok).build();
         return new Sdk(
                 new JsapiServiceExtension.Builder().config(config).httpClient(http).build(),
+                new com.wechat.pay.java.service.partnerpayments.jsapi.JsapiServiceExtension
+                                .Builder()
+                        .config(config)
+                        .httpClient(http)
+                        .build(),
                 new RefundService.Builder().httpClient(http).build(),
                 new NotificationParser(config),
                 new BillDownloadServiceExtension.Builder().config(config).httpClient(http).build());
@@ -163,11 +173,45 @@ public class WeChatPayGateway {
         return merchant.config().wechatBaseUrl();
     }
 
+    /** True in service-provider mode: orders are placed for {@link #subMchId()}. */
+    public boolean serviceProvider() {
+        return merchant.serviceProvider();
+    }
+
+    /** The sub-merchant in service-provider mode; null for a direct merchant. */
+    public String subMchId() {
+        return merchant.config().subMchId().orElse(null);
+    }
+
+    /**
+     * Places a JSAPI order given in the direct model ({@code appid}/{@code mchid} = this merchant);
+     * in service-provider mode it goes out as a partner order for the sub-merchant, and the
+     * mini-program parameters are signed for the app whose openid the payer has.
+     */
     public PrepayWithRequestPaymentResponse prepay(PrepayRequest request) {
-        return timed("prepay", () -> sdk().jsapi().prepayWithRequestPayment(request));
+        if (!serviceProvider()) {
+            return timed("prepay", () -> sdk().jsapi().prepayWithRequestPayment(request));
+        }
+        var partner = PartnerModels.prepay(request, subMchId(), merchant.config().subAppId());
+        String payingApp = merchant.config().subAppId().orElse(appId());
+        return PartnerModels.requestPayment(
+                timed(
+                        "prepay",
+                        () -> sdk().partner().prepayWithRequestPayment(partner, payingApp)));
     }
 
     public Transaction query(String outTradeNo) {
+        if (serviceProvider()) {
+            var request =
+                    new com.wechat.pay.java.service.partnerpayments.jsapi.model
+                            .QueryOrderByOutTradeNoRequest();
+            request.setSpMchid(mchId());
+            request.setSubMchid(subMchId());
+            request.setOutTradeNo(outTradeNo);
+            var partner = timed("query", () -> sdk().partner().queryOrderByOutTradeNo(request));
+            requireOurSubMerchant(partner.getSpMchid(), partner.getSubMchid(), outTradeNo);
+            return PartnerModels.transaction(partner);
+        }
         QueryOrderByOutTradeNoRequest request = new QueryOrderByOutTradeNoRequest();
         request.setMchid(mchId());
         request.setOutTradeNo(outTradeNo);
@@ -175,6 +219,20 @@ public class WeChatPayGateway {
     }
 
     public void close(String outTradeNo) {
+        if (serviceProvider()) {
+            var request =
+                    new com.wechat.pay.java.service.partnerpayments.jsapi.model.CloseOrderRequest();
+            request.setSpMchid(mchId());
+            request.setSubMchid(subMchId());
+            request.setOutTradeNo(outTradeNo);
+            timed(
+                    "close",
+                    () -> {
+                        sdk().partner().closeOrder(request);
+                        return null;
+                    });
+            return;
+        }
         CloseOrderRequest request = new CloseOrderRequest();
         request.setMchid(mchId());
         request.setOutTradeNo(outTradeNo);
@@ -186,13 +244,20 @@ public class WeChatPayGateway {
                 });
     }
 
+    /** Asks for a refund; in service-provider mode {@code sub_mchid} is added to the request. */
     public Refund refund(CreateRequest request) {
+        if (serviceProvider()) {
+            request.setSubMchid(subMchId());
+        }
         return timed("refund", () -> sdk().refunds().create(request));
     }
 
     public Refund queryRefund(String outRefundNo) {
         QueryByOutRefundNoRequest request = new QueryByOutRefundNoRequest();
         request.setOutRefundNo(outRefundNo);
+        if (serviceProvider()) {
+            request.setSubMchid(subMchId());
+        }
         return timed("query_refund", () -> sdk().refunds().queryByOutRefundNo(request));
     }
 
@@ -206,6 +271,9 @@ public class WeChatPayGateway {
     public String tradeBill(LocalDate billDate) {
         GetTradeBillRequest request = new GetTradeBillRequest();
         request.setBillDate(billDate.toString());
+        if (serviceProvider()) {
+            request.setSubMchid(subMchId()); // the sub-merchant's bill, not the whole provider's
+        }
         request.setBillType(BillType.ALL);
         request.setTarType(TarType.GZIP);
         DigestBillEntity bill = timed("trade_bill", () -> sdk().bills().getTradeBill(request));
@@ -225,5 +293,70 @@ public class WeChatPayGateway {
     /** Verifies the signature and decrypts the resource of a notification. */
     public <T> T parseNotification(RequestParam request, Class<T> type) {
         return sdk().parser().parse(request, type);
+    }
+
+    /**
+     * Verifies and decrypts a TRANSACTION.* notification, in the direct model. In service-provider
+     * mode it must be in the partner shape and for this sub-merchant.
+     *
+     * @throws ForeignMerchantException for another service provider's or sub-merchant's order
+     */
+    public Transaction parseTransaction(RequestParam request) {
+        if (!serviceProvider()) {
+            return parseNotification(request, Transaction.class);
+        }
+        var partner =
+                parseNotification(
+                        request,
+                        com.wechat.pay.java.service.partnerpayments.jsapi.model.Transaction.class);
+        requireOurSubMerchant(partner.getSpMchid(), partner.getSubMchid(), partner.getOutTradeNo());
+        return PartnerModels.transaction(partner);
+    }
+
+    /**
+     * Verifies and decrypts a REFUND.* notification; in service-provider mode it must be for this
+     * sub-merchant.
+     *
+     * @throws ForeignMerchantException for another service provider's or sub-merchant's refund
+     */
+    public RefundNotification parseRefund(RequestParam request) {
+        if (!serviceProvider()) {
+            return parseNotification(request, RefundNotification.class);
+        }
+        PartnerRefundNotification refund =
+                parseNotification(request, PartnerRefundNotification.class);
+        requireOurSubMerchant(refund.spMchid, refund.subMchid, refund.getOutTradeNo());
+        return refund;
+    }
+
+    /** The refund notification's resource with the partner fields the SDK model leaves out. */
+    static final class PartnerRefundNotification extends RefundNotification {
+        // Filled by the SDK's Gson (lower_case_with_underscores: sp_mchid, sub_mchid).
+        String spMchid;
+        String subMchid;
+    }
+
+    private void requireOurSubMerchant(String spMchid, String subMchid, String outTradeNo) {
+        if (!mchId().equals(spMchid) || !subMchId().equals(subMchid)) {
+            throw new ForeignMerchantException(
+                    "out_trade_no "
+                            + outTradeNo
+                            + " belongs to sp_mchid "
+                            + spMchid
+                            + " / sub_mchid "
+                            + subMchid
+                            + ", but this payment service is for sp_mchid "
+                            + mchId()
+                            + " / sub_mchid "
+                            + subMchId()
+                            + "; check the store's spec.payment.subMchId and the notify URL");
+        }
+    }
+
+    /** WeChat Pay answered about, or notified of, another (sub-)merchant's order. */
+    public static final class ForeignMerchantException extends RuntimeException {
+        ForeignMerchantException(String message) {
+            super(message);
+        }
     }
 }

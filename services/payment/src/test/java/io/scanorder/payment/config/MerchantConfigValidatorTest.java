@@ -3,9 +3,11 @@ package io.scanorder.payment.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scanorder.payment.config.MerchantConfig.Mode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +22,71 @@ class MerchantConfigValidatorTest {
             String apiV3KeyRef,
             URI notifyUrl,
             URI wechatBaseUrl)
-            implements MerchantConfig {}
+            implements MerchantConfig {
+        @Override
+        public Mode mode() {
+            return Mode.DIRECT;
+        }
+
+        @Override
+        public Optional<String> subMchId() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> subAppId() {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code base} with the mode and sub-merchant fields replaced. */
+    private record Moded(MerchantConfig base, Mode mode, String sub, String subApp)
+            implements MerchantConfig {
+        @Override
+        public Optional<String> subMchId() {
+            return Optional.ofNullable(sub);
+        }
+
+        @Override
+        public Optional<String> subAppId() {
+            return Optional.ofNullable(subApp);
+        }
+
+        @Override
+        public String mchId() {
+            return base.mchId();
+        }
+
+        @Override
+        public String appId() {
+            return base.appId();
+        }
+
+        @Override
+        public String merchantSerialNumber() {
+            return base.merchantSerialNumber();
+        }
+
+        @Override
+        public Path privateKeyPath() {
+            return base.privateKeyPath();
+        }
+
+        @Override
+        public String apiV3KeyRef() {
+            return base.apiV3KeyRef();
+        }
+
+        @Override
+        public URI notifyUrl() {
+            return base.notifyUrl();
+        }
+
+        @Override
+        public URI wechatBaseUrl() {
+            return base.wechatBaseUrl();
+        }
+    }
 
     private Config valid() {
         MerchantSecretFiles.writeTo(secrets);
@@ -129,5 +195,70 @@ class MerchantConfigValidatorTest {
                 .hasMessageContaining(
                         "scanorder.payment.merchant.private-key-path: cannot read "
                                 + secrets.resolve("nope.pem"));
+    }
+
+    @Test
+    void serviceProviderModeWithItsSubMerchantIsValid() {
+        MerchantConfig sp = new Moded(valid(), Mode.SERVICE_PROVIDER, "1900000901", null);
+
+        assertThat(validator.validate(sp).apiV3Key()).hasSize(32);
+        assertThat(
+                        validator
+                                .validate(
+                                        new Moded(
+                                                valid(),
+                                                Mode.SERVICE_PROVIDER,
+                                                "1900000901",
+                                                "wx0000000000000901"))
+                                .privateKey())
+                .isNotNull();
+    }
+
+    @Test
+    void serviceProviderModeWithoutSubMerchantNamesTheMissingKey() {
+        assertThatThrownBy(
+                        () ->
+                                validator.validate(
+                                        new Moded(valid(), Mode.SERVICE_PROVIDER, null, null)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(
+                        "scanorder.payment.merchant.sub-mch-id is required in mode"
+                                + " SERVICE_PROVIDER");
+    }
+
+    @Test
+    void badSubMerchantFieldsAreNamed() {
+        assertThatThrownBy(
+                        () ->
+                                validator.validate(
+                                        new Moded(valid(), Mode.SERVICE_PROVIDER, "19x", "wxNOPE")))
+                .hasMessageContaining(
+                        "scanorder.payment.merchant.sub-mch-id must be 1-32 digits, got '19x'")
+                .hasMessageContaining("scanorder.payment.merchant.sub-app-id must be 'wx'");
+        assertThatThrownBy(
+                        () ->
+                                validator.validate(
+                                        new Moded(
+                                                valid(),
+                                                Mode.SERVICE_PROVIDER,
+                                                "1900000109",
+                                                null)))
+                .hasMessageContaining("sub-mch-id must differ from");
+    }
+
+    @Test
+    void subMerchantFieldsInDirectModeAreRefusedAsAMixUp() {
+        assertThatThrownBy(
+                        () ->
+                                validator.validate(
+                                        new Moded(
+                                                valid(),
+                                                Mode.DIRECT,
+                                                "1900000901",
+                                                "wx0000000000000901")))
+                .hasMessageContaining(
+                        "scanorder.payment.merchant.sub-mch-id is set to '1900000901' but mode"
+                                + " is DIRECT")
+                .hasMessageContaining("scanorder.payment.merchant.sub-app-id is set to");
     }
 }

@@ -33,4 +33,20 @@ public final class MerchantRegistry {
     public boolean isSubMerchantOf(String spMchid, String subMchid) {
         return spMchid.equals(subMerchantOwners.get(subMchid));
     }
+
+    /**
+     * Refuses a {@code sub_mchid} the signing service provider has no acceptance relationship with,
+     * as WeChat does: 400 INVALID_REQUEST "受理关系不存在".
+     */
+    void requireSubMerchant(String spMchid, String subMchid) {
+        if (!isSubMerchantOf(spMchid, subMchid)) {
+            throw new PayApiException(
+                    400,
+                    "INVALID_REQUEST",
+                    "受理关系不存在: sub_mchid "
+                            + subMchid
+                            + " is not bound to service provider "
+                            + spMchid);
+        }
+    }
 }

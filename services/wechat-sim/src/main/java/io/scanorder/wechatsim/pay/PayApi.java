@@ -55,6 +55,15 @@ public final class PayApi implements ApiModule {
         requireMethod(request, "POST");
         PrepayOrder order = PrepayOrder.partner(JsonBody.parse(request.body()));
         requireOwnMchid(merchant, order.mchid(), "sp_mchid");
+        if (!merchant.appid().equals(order.appid())) {
+            throw new PayApiException(
+                    400,
+                    "APPID_MCHID_NOT_MATCH",
+                    "sp_appid和sp_mchid不匹配: "
+                            + order.appid()
+                            + " is not bound to "
+                            + merchant.mchid());
+        }
         requireSubMerchant(merchant, order.subMchid());
         return SimResponse.json(200, Map.of("prepay_id", book.prepay(order).prepayId));
     }
@@ -144,11 +153,6 @@ public final class PayApi implements ApiModule {
     }
 
     private void requireSubMerchant(Merchant merchant, String subMchid) {
-        if (!sim.merchants().isSubMerchantOf(merchant.mchid(), subMchid)) {
-            throw new PayApiException(
-                    400,
-                    "INVALID_REQUEST",
-                    "sub_mchid " + subMchid + " is not a sub-merchant of " + merchant.mchid());
-        }
+        sim.merchants().requireSubMerchant(merchant.mchid(), subMchid);
     }
 }

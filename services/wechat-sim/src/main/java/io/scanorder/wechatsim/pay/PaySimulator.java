@@ -102,8 +102,14 @@ public final class PaySimulator implements AutoCloseable {
 
     /** Sends one forged TRANSACTION.SUCCESS for the order; returns the receiver's HTTP status. */
     public int sendForgedNotification(String mchid, String outTradeNo, Forgery forgery) {
+        return sendForgedNotification(mchid, null, outTradeNo, forgery);
+    }
+
+    /** As {@link #sendForgedNotification(String, String, Forgery)} for a sub-merchant's order. */
+    public int sendForgedNotification(
+            String mchid, String subMchid, String outTradeNo, Forgery forgery) {
         return notifier.sendForged(
-                transactionNotification(existingTrade(mchid, null, outTradeNo)), forgery);
+                transactionNotification(existingTrade(mchid, subMchid, outTradeNo)), forgery);
     }
 
     private Trade existingTrade(String mchid, String subMchid, String outTradeNo) {
@@ -188,7 +194,12 @@ public final class PaySimulator implements AutoCloseable {
     }
 
     public Optional<TradeView> trade(String mchid, String outTradeNo) {
-        return book.find(mchid, null, outTradeNo).map(t -> book.read(t::view));
+        return trade(mchid, null, outTradeNo);
+    }
+
+    /** A service provider's order for {@code subMchid} (null: a direct merchant's order). */
+    public Optional<TradeView> trade(String mchid, String subMchid, String outTradeNo) {
+        return book.find(mchid, subMchid, outTradeNo).map(t -> book.read(t::view));
     }
 
     public List<RefundView> refunds() {

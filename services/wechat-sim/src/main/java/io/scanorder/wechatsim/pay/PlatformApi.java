@@ -94,6 +94,9 @@ public final class PlatformApi implements ApiModule {
             throw PayApiException.paramError("tar_type", "query", "must be GZIP when given");
         }
         String subMchid = request.param("sub_mchid").orElse(null);
+        if (subMchid != null) {
+            sim.merchants().requireSubMerchant(merchant.mchid(), subMchid);
+        }
         TradeBook book = sim.book();
         String bill =
                 book.read(

@@ -558,6 +558,99 @@ class WeChatPaySimulatorIT {
     }
 
     @Test
+    void serviceProviderClosesRefundsAndIsNotifiedInThePartnerShape() {
+        String sub = "1900000902";
+        pay.registerSubMerchant(MERCHANT.mchid(), sub);
+        var partner =
+                new com.wechat.pay.java.service.partnerpayments.jsapi.JsapiService.Builder()
+                        .httpClient(sdk.http)
+                        .build();
+        String paidNo = newOrderNo();
+        String closedNo = newOrderNo();
+        partner.prepay(partnerPrepay(sub, paidNo, 3300));
+        partner.prepay(partnerPrepay(sub, closedNo, 1200));
+
+        var close = new com.wechat.pay.java.service.partnerpayments.jsapi.model.CloseOrderRequest();
+        close.setSpMchid(MERCHANT.mchid());
+        close.setSubMchid(sub);
+        close.setOutTradeNo(closedNo);
+        partner.closeOrder(close);
+        assertThat(pay.trade(MERCHANT.mchid(), sub, closedNo).orElseThrow().state())
+                .isEqualTo(TradeState.CLOSED);
+
+        pay.pay(MERCHANT.mchid(), sub, paidNo, PayOutcome.SUCCESS);
+        await().until(() -> !receiver.receivedAt("/pay/" + paidNo).isEmpty());
+        var paid =
+                sdk.parse(
+                        receiver.receivedAt("/pay/" + paidNo).get(0),
+                        com.wechat.pay.java.service.partnerpayments.jsapi.model.Transaction.class);
+        assertThat(paid.getSpMchid()).isEqualTo(MERCHANT.mchid());
+        assertThat(paid.getSubMchid()).isEqualTo(sub);
+        assertThat(paid.getSpAppid()).isEqualTo(APPID);
+        assertThat(paid.getSubAppid()).isEqualTo("wx0000000000000902");
+        assertThat(paid.getPayer().getSubOpenid()).isEqualTo("oSubDiner0902");
+        assertThat(paid.getTradeState().name()).isEqualTo("SUCCESS");
+
+        CreateRequest refund = refundRequest(paidNo, paidNo + "R1", 3300, 3300);
+        refund.setSubMchid(sub);
+        assertThat(sdk.refunds().create(refund).getStatus()).isEqualTo(Status.PROCESSING);
+        QueryByOutRefundNoRequest refundQuery = new QueryByOutRefundNoRequest();
+        refundQuery.setSubMchid(sub);
+        refundQuery.setOutRefundNo(paidNo + "R1");
+        assertThat(sdk.refunds().queryByOutRefundNo(refundQuery).getStatus())
+                .isEqualTo(Status.SUCCESS);
+        String refundPath = "/refund/" + paidNo + "R1";
+        await().until(() -> !receiver.receivedAt(refundPath).isEmpty());
+        var refundNote = sdk.parse(receiver.receivedAt(refundPath).get(0), java.util.Map.class);
+        assertThat(refundNote)
+                .containsEntry("sp_mchid", MERCHANT.mchid())
+                .containsEntry("sub_mchid", sub)
+                .containsEntry("refund_status", "SUCCESS");
+
+        refundQuery.setSubMchid("1900000998");
+        assertThatThrownBy(() -> sdk.refunds().queryByOutRefundNo(refundQuery))
+                .isInstanceOfSatisfying(
+                        ServiceException.class,
+                        e -> {
+                            assertThat(e.getHttpStatusCode()).isEqualTo(400);
+                            assertThat(e.getErrorCode()).isEqualTo("INVALID_REQUEST");
+                            assertThat(e.getErrorMessage())
+                                    .contains("受理关系不存在")
+                                    .contains("1900000998");
+                        });
+        close.setSubMchid("1900000998");
+        assertThatThrownBy(() -> partner.closeOrder(close))
+                .isInstanceOfSatisfying(
+                        ServiceException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo("INVALID_REQUEST"));
+        var otherApp = partnerPrepay(sub, newOrderNo(), 100);
+        otherApp.setSpAppid("wx0000000000000999");
+        assertThatThrownBy(() -> partner.prepay(otherApp))
+                .isInstanceOfSatisfying(
+                        ServiceException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo("APPID_MCHID_NOT_MATCH"));
+    }
+
+    private static com.wechat.pay.java.service.partnerpayments.jsapi.model.PrepayRequest
+            partnerPrepay(String sub, String outTradeNo, int fen) {
+        var request = new com.wechat.pay.java.service.partnerpayments.jsapi.model.PrepayRequest();
+        request.setSpAppid(APPID);
+        request.setSpMchid(MERCHANT.mchid());
+        request.setSubAppid("wx0000000000000902");
+        request.setSubMchid(sub);
+        request.setDescription("Chain store 12 - noodles");
+        request.setOutTradeNo(outTradeNo);
+        request.setNotifyUrl(receiver.url("/pay/" + outTradeNo));
+        var amount = new com.wechat.pay.java.service.partnerpayments.jsapi.model.Amount();
+        amount.setTotal(fen);
+        request.setAmount(amount);
+        var payer = new com.wechat.pay.java.service.partnerpayments.jsapi.model.Payer();
+        payer.setSubOpenid("oSubDiner0902");
+        request.setPayer(payer);
+        return request;
+    }
+
+    @Test
     void controlApiPaysOrdersAndListsDeliveriesForLocalMode() throws Exception {
         String outTradeNo = newOrderNo();
         prepay(outTradeNo, 100);
