@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
@@ -147,14 +149,12 @@ public class StoreAdmin {
             ps.setObject(
                     2,
                     s.paymentTimeoutSeconds() == 0 ? null : s.paymentTimeoutSeconds(),
-                    java.sql.Types.INTEGER);
+                    Types.INTEGER);
             ps.setObject(
-                    3,
-                    s.maxOrderAmountFen() == 0 ? null : s.maxOrderAmountFen(),
-                    java.sql.Types.BIGINT);
+                    3, s.maxOrderAmountFen() == 0 ? null : s.maxOrderAmountFen(), Types.BIGINT);
             ps.setString(4, hash);
             ps.setString(5, json);
-            ps.setTimestamp(6, Timestamp.from(java.time.Instant.now()));
+            ps.setTimestamp(6, Timestamp.from(Instant.now()));
             ps.setString(7, s.storeCode());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
