@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class StoreCanonicalTest {
     /**
      * The same content is hashed by the operator (io.scanorder.operator.model.StoreContentHashTest
-     * pins this value too), so a change on one side only fails both builds' tests.
+     * pins this value too), so changing the canonical form on one side alone fails a test.
      */
     static final String GOLDEN_HASH =
             "850809d2cfd296a8481306c5a9ba582aa12f8d325bcdaf73cac6636edfdfad81";
