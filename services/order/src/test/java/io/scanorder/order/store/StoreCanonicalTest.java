@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** The canonical store content and hash the StoreAdmin contract defines. */
 class StoreCanonicalTest {
     /**
-     * The same content is hashed by the operator (io.scanorder.operator.model.StoreContentHashTest
+     * The same content is hashed by the operator (io.scanorder.operator.model.StoreDefinitionsTest
      * pins this value too), so changing the canonical form on one side alone fails a test.
      */
     static final String GOLDEN_HASH =
