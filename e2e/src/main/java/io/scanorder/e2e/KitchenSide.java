@@ -21,12 +21,14 @@ import io.scanorder.crds.v1alpha1.DeviceRole;
 import io.scanorder.crds.v1alpha1.DeviceType;
 import io.scanorder.crds.v1alpha1.KitchenDevice;
 import io.scanorder.crds.v1alpha1.KitchenDeviceSpec;
+import io.scanorder.operator.MenuPublisher;
+import io.scanorder.operator.StorePublisher;
 import io.scanorder.operator.model.DeviceRegistration;
 import io.scanorder.operator.model.MenuContent;
+import io.scanorder.operator.model.StoreDefinitions;
 import io.scanorder.proto.order.v1.DeviceRegistryGrpc;
 import io.scanorder.proto.order.v1.MenuAdminGrpc;
-import io.scanorder.proto.order.v1.PublishMenuRequest;
-import io.scanorder.proto.order.v1.PublishMenuResponse;
+import io.scanorder.proto.order.v1.StoreAdminGrpc;
 import io.scanorder.testkit.FreePorts;
 import io.scanorder.testkit.MqttBroker;
 import java.net.InetSocketAddress;
@@ -45,7 +47,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The kitchen side of the example store, brought up through the paths the operator uses: the menu
- * goes to {@code MenuAdmin/PublishMenu} as {@link MenuContent} builds it, every KitchenDevice to
+ * goes to {@code MenuAdmin/PublishMenu} as {@link MenuContent} builds it (the Store's tables to
+ * {@code StoreAdmin/ApplyStore} as {@link StoreDefinitions} builds it), every KitchenDevice to
  * {@code DeviceRegistry/RegisterDevice} as {@link DeviceRegistration} builds it, and each device
  * gets broker credentials and a real agent driving an emulator (printers, LED board) or serving its
  * page (KDS tablet).
@@ -68,17 +71,46 @@ final class KitchenSide {
 
     private KitchenSide() {}
 
-    /** Publishes the example menu; returns the revision hash the service holds. */
-    static PublishMenuResponse publishMenu(ExampleManifests examples, int orderGrpcPort) {
+    /**
+     * Applies the example store's areas, tables, stations and order settings through StoreAdmin, by
+     * the operator's own publishing path ({@link StorePublisher}: GetStore compare, then
+     * ApplyStore).
+     *
+     * @throws IllegalStateException naming the store and the service's answer when it fails
+     */
+    static StorePublisher.Outcome applyStore(ExampleManifests examples, int orderGrpcPort) {
         ManagedChannel channel = channel(orderGrpcPort);
         try {
-            return MenuAdminGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .publishMenu(
-                            PublishMenuRequest.newBuilder()
-                                    .setStoreCode(examples.storeCode())
-                                    .setMenu(MenuContent.toProto(examples.menu().getSpec()))
-                                    .build());
+            return StorePublisher.publish(
+                    StoreAdminGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                    StoreDefinitions.toProto(examples.store()));
+        } catch (StatusRuntimeException e) {
+            throw new IllegalStateException(
+                    "Store "
+                            + examples.store().getMetadata().getName()
+                            + ": StoreAdmin/ApplyStore of store "
+                            + examples.storeCode()
+                            + " failed: "
+                            + e.getStatus(),
+                    e);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    /**
+     * Publishes the example menu by the operator's own publishing path ({@link MenuPublisher}:
+     * GetMenu compare by the service's revision hash, then PublishMenu).
+     */
+    static MenuPublisher.Outcome publishMenu(ExampleManifests examples, int orderGrpcPort) {
+        ManagedChannel channel = channel(orderGrpcPort);
+        try {
+            return MenuPublisher.publish(
+                    MenuAdminGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                    examples.storeCode(),
+                    MenuContent.toProto(examples.menu().getSpec()));
         } catch (StatusRuntimeException e) {
             throw new IllegalStateException(
                     "Menu "

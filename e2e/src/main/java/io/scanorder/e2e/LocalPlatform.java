@@ -1,6 +1,7 @@
 package io.scanorder.e2e;
 
-import io.scanorder.proto.order.v1.PublishMenuResponse;
+import io.scanorder.operator.MenuPublisher;
+import io.scanorder.operator.StorePublisher;
 import io.scanorder.testkit.EmbeddedPostgres;
 import io.scanorder.testkit.EmbeddedRedis;
 import io.scanorder.testkit.FreePorts;
@@ -62,6 +63,7 @@ public final class LocalPlatform implements AutoCloseable {
     private ExampleManifests examples;
     private String menuRevision;
     private int menuItems;
+    private int tablesInService;
     private List<KitchenSide.RunningDevice> devices = List.of();
     private Path qrSheet;
 
@@ -87,7 +89,7 @@ public final class LocalPlatform implements AutoCloseable {
         platform.examples = examples;
         try {
             platform.startAll(orderJar, paymentJar, serviceOutput);
-            platform.startKitchen(orderJar, outputDir);
+            platform.startKitchen(outputDir);
             return platform;
         } catch (IOException | InterruptedException | RuntimeException e) {
             platform.close();
@@ -179,17 +181,12 @@ public final class LocalPlatform implements AutoCloseable {
      * The example store's kitchen side, in the order a cluster brings it up: tables, menu, device
      * registrations, then the agents, which connect to the broker with their own credentials.
      */
-    private void startKitchen(Path orderJar, Path outputDir)
-            throws IOException, InterruptedException {
-        StoreTablesRegistration.register(
-                orderJar,
-                postgres.jdbcUrl(ORDER_DATABASE),
-                postgres.user(),
-                postgres.password(),
-                examples.store());
-        PublishMenuResponse published = KitchenSide.publishMenu(examples, orderGrpcPort);
-        menuRevision = published.getRevisionHash();
-        menuItems = published.getItemCount();
+    private void startKitchen(Path outputDir) throws IOException, InterruptedException {
+        StorePublisher.Outcome applied = KitchenSide.applyStore(examples, orderGrpcPort);
+        tablesInService = applied.enabledTables();
+        MenuPublisher.Outcome published = KitchenSide.publishMenu(examples, orderGrpcPort);
+        menuRevision = published.revisionHash();
+        menuItems = published.itemCount();
         KitchenSide.registerDevices(examples, orderGrpcPort);
         devices = List.copyOf(KitchenSide.startAgents(examples, broker, workDir, started));
         qrSheet = downloadQrSheet(outputDir);
@@ -335,6 +332,7 @@ public final class LocalPlatform implements AutoCloseable {
                                 + ", "
                                 + menuItems
                                 + " items"));
+        out.append(String.format(row, "Tables", tablesInService + " in service (StoreAdmin)"));
         out.append(String.format(row, "QR sheet", qrSheet));
         out.append(
                 String.format(

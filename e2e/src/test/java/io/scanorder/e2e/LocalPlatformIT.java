@@ -11,6 +11,10 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.scanorder.crds.v1alpha1.MenuItem;
+import io.scanorder.operator.MenuPublisher;
+import io.scanorder.operator.StorePublisher;
+import io.scanorder.operator.model.MenuContent;
+import io.scanorder.operator.model.StoreDefinitions;
 import io.scanorder.proto.order.v1.DeviceHealth;
 import io.scanorder.proto.order.v1.DeviceRegistryGrpc;
 import io.scanorder.proto.order.v1.ListDeviceHealthRequest;
@@ -162,6 +166,27 @@ class LocalPlatformIT {
         JsonNode body = JSON.readTree(menu.body());
         List<String> listed = body.findValuesAsText("spuCode");
         assertThat(listed).containsExactlyInAnyOrderElementsOf(spuCodes);
+    }
+
+    @Test
+    void applyingTheSameStoreAndMenuAgainByTheOperatorsPathChangesNothing() {
+        // The operator compares by the hashes the real service reports: a repeat only reads.
+        StorePublisher.Outcome store =
+                KitchenSide.applyStore(platform.examples(), platform.orderGrpcPort());
+        assertThat(store.applied()).isFalse();
+        assertThat(store.enabledTables()).isEqualTo(28);
+        assertThat(store.contentHash())
+                .isEqualTo(
+                        StoreDefinitions.contentHash(
+                                StoreDefinitions.toProto(platform.examples().store())));
+
+        MenuPublisher.Outcome menu =
+                KitchenSide.publishMenu(platform.examples(), platform.orderGrpcPort());
+        assertThat(menu.published()).isFalse();
+        assertThat(menu.revisionHash())
+                .isEqualTo(
+                        MenuContent.revisionHash(
+                                MenuContent.toProto(platform.examples().menu().getSpec())));
     }
 
     @Test

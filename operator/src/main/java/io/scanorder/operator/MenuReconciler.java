@@ -20,9 +20,6 @@ import io.scanorder.operator.model.MenuContent;
 import io.scanorder.operator.model.MenuEvents;
 import io.scanorder.operator.model.MenuValidation;
 import io.scanorder.operator.model.StatusAggregator;
-import io.scanorder.proto.order.v1.GetMenuRequest;
-import io.scanorder.proto.order.v1.MenuRevision;
-import io.scanorder.proto.order.v1.PublishMenuRequest;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -109,7 +106,7 @@ public class MenuReconciler implements Reconciler<Menu> {
         }
         for (Store store : stores) {
             try {
-                publish(store, content, hash);
+                publish(store, content);
             } catch (StatusRuntimeException e) {
                 return publishFailed(menu, context, store, e, conditions);
             }
@@ -124,38 +121,18 @@ public class MenuReconciler implements Reconciler<Menu> {
         return UpdateControl.patchStatus(menu).rescheduleAfter(services.link().menuResync());
     }
 
-    /**
-     * Publishes unless the service already has this revision in force. Reading first keeps a resync
-     * to one cheap call; NOT_FOUND (a service that restarted empty) publishes again.
-     */
-    private void publish(Store store, io.scanorder.proto.order.v1.Menu content, String hash) {
+    private void publish(Store store, io.scanorder.proto.order.v1.Menu content) {
         String storeCode = store.getSpec().getStoreCode();
-        try {
-            MenuRevision current =
-                    services.menuAdmin(store)
-                            .getMenu(GetMenuRequest.newBuilder().setStoreCode(storeCode).build());
-            if (hash.equals(MenuContent.revisionHash(current.getMenu()))) {
-                return;
-            }
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-                throw e;
-            }
+        MenuPublisher.Outcome outcome =
+                MenuPublisher.publish(services.menuAdmin(store), storeCode, content);
+        if (outcome.published()) {
+            LOG.info(
+                    "Menu revision {} published to store {} ({}), {} items",
+                    outcome.revisionHash(),
+                    store.getMetadata().getName(),
+                    storeCode,
+                    outcome.itemCount());
         }
-        var response =
-                services.menuAdmin(store)
-                        .publishMenu(
-                                PublishMenuRequest.newBuilder()
-                                        .setStoreCode(storeCode)
-                                        .setMenu(content)
-                                        .build());
-        LOG.info(
-                "Menu revision {} published to store {} ({}): service revision {}, {} items",
-                hash,
-                store.getMetadata().getName(),
-                storeCode,
-                response.getRevisionHash(),
-                response.getItemCount());
     }
 
     private UpdateControl<Menu> publishFailed(

@@ -51,7 +51,7 @@ public final class OperatorMain {
             OrderServiceChannels orderServices,
             Consumer<ConfigurationServiceOverrider> overrides) {
         Operator operator = new Operator(o -> overrides.accept(o.withKubernetesClient(client)));
-        operator.register(new StoreReconciler(clock));
+        operator.register(new StoreReconciler(clock, orderServices));
         operator.register(new MenuReconciler(clock, orderServices));
         operator.register(
                 new KitchenDeviceReconciler(

@@ -6,6 +6,7 @@ import io.scanorder.crds.v1alpha1.Store;
 import io.scanorder.operator.model.OrderServiceLink;
 import io.scanorder.proto.order.v1.DeviceRegistryGrpc;
 import io.scanorder.proto.order.v1.MenuAdminGrpc;
+import io.scanorder.proto.order.v1.StoreAdminGrpc;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,12 @@ public final class OrderServiceChannels implements AutoCloseable {
     /** MenuAdmin of the store's order service, with the call deadline applied. */
     MenuAdminGrpc.MenuAdminBlockingStub menuAdmin(Store store) {
         return MenuAdminGrpc.newBlockingStub(channel(store))
+                .withDeadlineAfter(link.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** StoreAdmin of the store's order service, with the call deadline applied. */
+    StoreAdminGrpc.StoreAdminBlockingStub storeAdmin(Store store) {
+        return StoreAdminGrpc.newBlockingStub(channel(store))
                 .withDeadlineAfter(link.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 

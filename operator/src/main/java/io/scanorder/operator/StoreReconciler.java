@@ -1,6 +1,8 @@
 package io.scanorder.operator;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -13,6 +15,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.scanorder.crds.v1alpha1.Condition;
 import io.scanorder.crds.v1alpha1.ConditionStatus;
 import io.scanorder.crds.v1alpha1.ConditionType;
 import io.scanorder.crds.v1alpha1.KitchenDevice;
@@ -22,19 +25,27 @@ import io.scanorder.crds.v1alpha1.StoreStatus;
 import io.scanorder.operator.model.MenuPublication;
 import io.scanorder.operator.model.StatusAggregator;
 import io.scanorder.operator.model.StoreConfig;
+import io.scanorder.operator.model.StoreDefinitions;
 import io.scanorder.operator.model.StoreDevices;
 import io.scanorder.operator.model.StoreEvents;
 import io.scanorder.operator.model.StoreNames;
 import io.scanorder.operator.model.StoreService;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reconciles a Store: applies its dependents, then reports what exists in the status. */
+/**
+ * Reconciles a Store: applies its dependents, applies its areas, tables and order settings to its
+ * order service over gRPC (StoreAdmin), then reports what exists in the status.
+ */
 @ControllerConfiguration
 @Workflow(
         dependents = {
@@ -54,14 +65,21 @@ public class StoreReconciler implements Reconciler<Store> {
     private static final Logger LOG = LoggerFactory.getLogger(StoreReconciler.class);
     private static final String MENU_INDEX = "menuRef";
     private final Clock clock;
+    private final OrderServiceChannels services;
 
-    public StoreReconciler(Clock clock) {
+    /** Consecutive failed attempts to reach each store's order service, for the retry backoff. */
+    private final Map<ResourceID, Integer> failures = new ConcurrentHashMap<>();
+
+    public StoreReconciler(Clock clock, OrderServiceChannels services) {
         this.clock = clock;
+        this.services = services;
     }
 
     @Override
     public UpdateControl<Store> reconcile(Store store, Context<Store> context) {
         boolean applied = context.getSecondaryResource(ConfigMap.class).isPresent();
+        Condition orderReady = Secondaries.readiness(store, context, StoreService.ORDER);
+        TablesRound tables = publishTables(store, context, orderReady);
         StatusAggregator conditions =
                 aggregator(store)
                         .set(
@@ -71,7 +89,12 @@ public class StoreReconciler implements Reconciler<Store> {
                                 "ConfigMap "
                                         + StoreNames.configMapName(store)
                                         + (applied ? " is up to date" : " not seen yet"))
-                        .set(Secondaries.readiness(store, context, StoreService.ORDER))
+                        .set(orderReady)
+                        .set(
+                                StoreEvents.TABLES_PUBLISHED,
+                                tables.status(),
+                                tables.reason(),
+                                tables.message())
                         .set(Secondaries.readiness(store, context, StoreService.PAYMENT))
                         .set(MenuPublication.condition(store, menu(store, context)))
                         .set(StoreDevices.condition(store, devices(store, context)));
@@ -81,7 +104,99 @@ public class StoreReconciler implements Reconciler<Store> {
         status.setDevicesOnline(StoreDevices.online(devices));
         status.setTableCount(StoreConfig.tableCount(store.getSpec()));
         status.setEndpoints(StoreNames.endpoints(store));
-        return UpdateControl.patchStatus(store);
+        UpdateControl<Store> control = UpdateControl.patchStatus(store);
+        return tables.retry() == null ? control : control.rescheduleAfter(tables.retry());
+    }
+
+    /** The TablesPublished condition of one round, and when to look again (null: on change). */
+    private record TablesRound(
+            ConditionStatus status, String reason, String message, Duration retry) {}
+
+    /**
+     * Applies the store's areas, tables and order settings to its order service once that is ready
+     * (or, with a fixed target in local mode and tests, at once), then every resync, so a service
+     * that restarted on an empty database gets them back.
+     */
+    private TablesRound publishTables(Store store, Context<Store> context, Condition orderReady) {
+        ResourceID id = ResourceID.fromResource(store);
+        if (orderReady.getStatus() != ConditionStatus.True
+                && services.link().targetOverride() == null) {
+            failures.remove(id);
+            return new TablesRound(
+                    ConditionStatus.Unknown,
+                    "OrderServiceNotReady",
+                    "areas and tables are applied once the order service is ready: "
+                            + orderReady.getMessage(),
+                    null);
+        }
+        String where =
+                "order service of store "
+                        + store.getMetadata().getName()
+                        + " ("
+                        + store.getSpec().getStoreCode()
+                        + ") at "
+                        + services.target(store);
+        try {
+            StorePublisher.Outcome outcome =
+                    StorePublisher.publish(
+                            services.storeAdmin(store), StoreDefinitions.toProto(store));
+            failures.remove(id);
+            if (outcome.applied()) {
+                LOG.info(
+                        "Store {} applied to the {}: {}, {} tables in service, content {}",
+                        store.getMetadata().getName(),
+                        where,
+                        outcome.summary(),
+                        outcome.enabledTables(),
+                        outcome.contentHash());
+            }
+            return new TablesRound(
+                    ConditionStatus.True,
+                    "TablesPublished",
+                    outcome.enabledTables()
+                            + " tables in service at the "
+                            + where
+                            + ", content "
+                            + outcome.contentHash().substring(0, 12),
+                    services.link().menuResync());
+        } catch (StatusRuntimeException e) {
+            String answer =
+                    e.getStatus().getCode()
+                            + (e.getStatus().getDescription() == null
+                                    ? ""
+                                    : " " + e.getStatus().getDescription());
+            if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+                // The service's validation refused the spec: retrying cannot help, an edit can.
+                failures.remove(id);
+                String message = "the " + where + " refused the store: " + answer;
+                try {
+                    context.getClient()
+                            .resource(StoreEvents.tablesRejected(store, message, clock))
+                            .create();
+                } catch (RuntimeException alreadyRecorded) {
+                    LOG.debug(
+                            "Event for {} not recorded: {}", message, alreadyRecorded.getMessage());
+                }
+                return new TablesRound(
+                        ConditionStatus.False, "RejectedByOrderService", message, null);
+            }
+            int failed = failures.merge(id, 1, Integer::sum);
+            Duration delay = services.link().backoff(failed);
+            services.reconnectNow(store);
+            LOG.warn("Store {} not applied: {}", store.getMetadata().getName(), e.getStatus());
+            return new TablesRound(
+                    ConditionStatus.False,
+                    "OrderServiceUnreachable",
+                    "the "
+                            + where
+                            + " answered "
+                            + answer
+                            + "; attempt "
+                            + failed
+                            + ", retrying in "
+                            + String.format(Locale.ROOT, "%.1fs", delay.toMillis() / 1000.0),
+                    delay);
+        }
     }
 
     @Override

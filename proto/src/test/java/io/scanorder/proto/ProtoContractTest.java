@@ -38,6 +38,7 @@ class ProtoContractTest {
                         "scanorder/order/v1/order.proto",
                         "scanorder/order/v1/menu.proto",
                         "scanorder/order/v1/devices.proto",
+                        "scanorder/order/v1/stores.proto",
                         "scanorder/payment/v1/payment.proto");
         List<String> violations = new ArrayList<>();
         CONTRACTS.forEach(
@@ -60,6 +61,8 @@ class ProtoContractTest {
                         "rpc ApproveRefund(");
         assertThat(CONTRACTS.get("scanorder/order/v1/menu.proto"))
                 .contains("service MenuAdmin", "rpc PublishMenu(", "rpc GetMenu(");
+        assertThat(CONTRACTS.get("scanorder/order/v1/stores.proto"))
+                .contains("service StoreAdmin", "rpc ApplyStore(", "rpc GetStore(");
         assertThat(CONTRACTS.get("scanorder/order/v1/devices.proto"))
                 .contains(
                         "service DeviceRegistry",

@@ -10,11 +10,8 @@ import io.scanorder.crds.v1alpha1.MenuSpec;
 import io.scanorder.crds.v1alpha1.Sku;
 import io.scanorder.crds.v1alpha1.Weekday;
 import io.scanorder.proto.order.v1.Menu;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -85,19 +82,14 @@ public final class MenuContent {
     }
 
     /**
-     * Lower-case hex SHA-256 of the menu with the lists whose order means nothing (allergens,
-     * windows and their days, combo components) sorted, as the order service stores them: the menu
-     * the service returns hashes the same as the one that was published.
+     * The revision hash the order service stores the menu under (contract: PublishMenuRequest):
+     * SHA-256 of the canonical JSON of the menu with the lists whose order means nothing
+     * (allergens, windows and their days, combo components) sorted. The operator sends it with
+     * PublishMenu, so the service refuses the request if the two sides ever disagree, and compares
+     * it with the revision GetMenu reports.
      */
     public static String revisionHash(Menu menu) {
-        try {
-            return HexFormat.of()
-                    .formatHex(
-                            MessageDigest.getInstance("SHA-256")
-                                    .digest(normalize(menu).toByteArray()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return CanonicalJson.sha256(normalize(menu));
     }
 
     /** The menu with its order-insensitive lists sorted. */

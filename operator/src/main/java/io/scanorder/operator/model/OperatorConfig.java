@@ -10,8 +10,12 @@ import java.util.Set;
  * @param orderImage image of the order service, e.g. {@code ghcr.io/scanorder/order-service:0.1.0}
  * @param paymentImage image of the payment service
  * @param imagePullPolicy {@code Always}, {@code IfNotPresent} or {@code Never}
+ * @param serviceBrokerUri MQTT URI of the broker inside the cluster that order services dispatch
+ *     kitchen tickets through (e.g. {@code tcp://scanorder-broker.scanorder.svc:1883}), or null:
+ *     then order services get no broker settings and keep tickets in their outbox
  */
-public record OperatorConfig(String orderImage, String paymentImage, String imagePullPolicy) {
+public record OperatorConfig(
+        String orderImage, String paymentImage, String imagePullPolicy, String serviceBrokerUri) {
     /** Registry and repository prefix used when no full image is given. */
     public static final String REGISTRY_ENV = "SCANORDER_IMAGE_REGISTRY";
 
@@ -26,6 +30,9 @@ public record OperatorConfig(String orderImage, String paymentImage, String imag
 
     /** Pull policy of both services. */
     public static final String PULL_POLICY_ENV = "SCANORDER_IMAGE_PULL_POLICY";
+
+    /** In-cluster broker URI the order services connect to (not the devices' address). */
+    public static final String SERVICE_BROKER_URI_ENV = "SCANORDER_SERVICE_BROKER_URI";
 
     static final String DEFAULT_REGISTRY = "ghcr.io/scanorder";
     static final String DEFAULT_TAG = "0.1.0";
@@ -42,6 +49,19 @@ public record OperatorConfig(String orderImage, String paymentImage, String imag
                             + imagePullPolicy
                             + "'");
         }
+        if (serviceBrokerUri != null
+                && !serviceBrokerUri.matches("^(tcp|ssl)://[^\\s/:]+(:\\d{1,5})?$")) {
+            throw new IllegalArgumentException(
+                    SERVICE_BROKER_URI_ENV
+                            + " must be tcp://host:port or ssl://host:port, was '"
+                            + serviceBrokerUri
+                            + "'");
+        }
+    }
+
+    /** Images and pull policy only, no broker for the order services. */
+    public OperatorConfig(String orderImage, String paymentImage, String imagePullPolicy) {
+        this(orderImage, paymentImage, imagePullPolicy, null);
     }
 
     /** Reads the configuration from environment variables, defaulting what is not set. */
@@ -51,12 +71,17 @@ public record OperatorConfig(String orderImage, String paymentImage, String imag
         return new OperatorConfig(
                 env.getOrDefault(ORDER_IMAGE_ENV, registry + "/order-service:" + tag),
                 env.getOrDefault(PAYMENT_IMAGE_ENV, registry + "/payment-service:" + tag),
-                env.getOrDefault(PULL_POLICY_ENV, DEFAULT_PULL_POLICY));
+                env.getOrDefault(PULL_POLICY_ENV, DEFAULT_PULL_POLICY),
+                blankToNull(env.get(SERVICE_BROKER_URI_ENV)));
     }
 
     /** The defaults, as if no variable were set. */
     public static OperatorConfig defaults() {
         return fromEnv(Map.of());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private static void requireText(String value, String env) {

@@ -10,8 +10,9 @@ import java.util.Map;
  *
  * @param targetOverride {@code host:port} used for every store instead of the store's order Service
  *     (local mode and tests), or null
- * @param menuResync how often a published menu is compared with what the service holds, so a
- *     service that restarted empty gets it again
+ * @param menuResync how often a published menu and a store's areas and tables are compared with
+ *     what the service holds (StoreReconciler uses it too), so a service that restarted empty gets
+ *     it again
  * @param deviceResync how often device health is read from the order service into the status
  * @param retryInitial first delay after the order service could not be reached
  * @param retryMax longest delay between attempts while it stays unreachable

@@ -69,6 +69,20 @@ public final class ServiceWorkloads {
                     "SCANORDER_WECHAT_SECRET", "app-secret",
                     "SCANORDER_DINER_SESSIONS_SIGNING_KEY", "session-signing-key");
 
+    /**
+     * Secret, in the store's namespace, with the order service's broker service account: keys
+     * {@code username} and {@code password} (the account must also be in the broker's credential
+     * file, see docs/operations.md "Broker credentials"). Referenced only when the operator knows
+     * the in-cluster broker URI ({@link OperatorConfig#serviceBrokerUri()}).
+     */
+    public static final String ORDER_BROKER_SECRET = "scanorder-order-broker";
+
+    /** Environment variable of the order service -> key of {@link #ORDER_BROKER_SECRET}. */
+    public static final Map<String, String> ORDER_BROKER_ENV =
+            Map.of(
+                    "SCANORDER_KITCHEN_MQTT_USERNAME", "username",
+                    "SCANORDER_KITCHEN_MQTT_PASSWORD", "password");
+
     /** User of the Quarkus base images; numeric so runAsNonRoot can be verified. */
     static final long RUN_AS_USER = 185L;
 
@@ -190,17 +204,9 @@ public final class ServiceWorkloads {
      */
     private static void paymentModeEnv(List<EnvVar> env, PaymentSpec payment) {
         boolean serviceProvider = payment.getMode() == PaymentMode.SERVICE_PROVIDER;
-        env.add(
-                new EnvVarBuilder()
-                        .withName(PAY_MODE_ENV)
-                        .withValue(serviceProvider ? "SERVICE_PROVIDER" : "DIRECT")
-                        .build());
+        env.add(value(PAY_MODE_ENV, serviceProvider ? "SERVICE_PROVIDER" : "DIRECT"));
         if (serviceProvider) {
-            env.add(
-                    new EnvVarBuilder()
-                            .withName(SUB_MCH_ID_ENV)
-                            .withValue(payment.getSubMchId())
-                            .build());
+            env.add(value(SUB_MCH_ID_ENV, payment.getSubMchId()));
             env.add(
                     new EnvVarBuilder()
                             .withName(SUB_APP_ID_ENV)
@@ -215,6 +221,10 @@ public final class ServiceWorkloads {
         }
     }
 
+    private static EnvVar value(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
     private static Container container(Store store, StoreService service, OperatorConfig config) {
         List<EnvVar> env = new ArrayList<>();
         env.add(
@@ -226,8 +236,16 @@ public final class ServiceWorkloads {
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
         if (service == StoreService.ORDER) {
             secretEnv(env, store.getSpec().getDinerSecretRef(), DINER_ENV);
+            // Payments are started through the store's own payment service (same namespace).
+            env.add(value("SCANORDER_PAYMENT_GRPC_HOST", StoreService.PAYMENT.resourceName(store)));
+            if (config.serviceBrokerUri() != null) {
+                env.add(value("SCANORDER_KITCHEN_MQTT_URI", config.serviceBrokerUri()));
+                secretEnv(env, ORDER_BROKER_SECRET, ORDER_BROKER_ENV);
+            }
         }
         if (service == StoreService.PAYMENT) {
+            // Payment results are reported to the store's own order service.
+            env.add(value("SCANORDER_ORDER_GRPC_HOST", StoreService.ORDER.resourceName(store)));
             secretEnv(env, store.getSpec().getPayment().getMerchantSecretRef(), MERCHANT_ENV);
             paymentModeEnv(env, store.getSpec().getPayment());
             mounts.add(

@@ -16,7 +16,33 @@ public final class StoreEvents {
     /** Reason of the Warning recorded when the spec cannot be reconciled as written. */
     public static final String INVALID_SPEC = "InvalidSpec";
 
+    /** Reason of the Warning recorded when the order service refuses the store's content. */
+    public static final String TABLES_REJECTED = "TablesRejected";
+
+    /**
+     * Condition type: the store's areas, tables and order settings are applied to the order
+     * service.
+     */
+    public static final String TABLES_PUBLISHED = "TablesPublished";
+
     private StoreEvents() {}
+
+    /**
+     * A Warning saying why the order service refused the store (ApplyStore INVALID_ARGUMENT, the
+     * message names the field). Named after the store and its generation: recorded once per spec.
+     */
+    public static Event tablesRejected(Store store, String message, Clock clock) {
+        return warning(
+                store,
+                "Store",
+                store.getMetadata().getName()
+                        + ".tables-rejected."
+                        + store.getMetadata().getGeneration(),
+                StoreNames.STORE,
+                TABLES_REJECTED,
+                message,
+                clock);
+    }
 
     /**
      * A Warning saying what is wrong with the spec. Named after the store and its generation, so

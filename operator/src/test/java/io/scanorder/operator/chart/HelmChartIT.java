@@ -76,6 +76,7 @@ class HelmChartIT {
                         "SCANORDER_IMAGE_REGISTRY=ghcr.io/scanorder",
                         "SCANORDER_IMAGE_TAG=0.1.0",
                         "SCANORDER_IMAGE_PULL_POLICY=IfNotPresent",
+                        "SCANORDER_SERVICE_BROKER_URI=tcp://so-broker.scanorder-system.svc:1883",
                         "SCANORDER_LEADER_ELECTION=true",
                         "SCANORDER_LEASE_NAME=so-operator",
                         // From the downward API (the pod's namespace): no literal value.

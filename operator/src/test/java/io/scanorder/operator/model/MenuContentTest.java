@@ -85,4 +85,84 @@ class MenuContentTest {
         assertThat(proto.getItems(0).getPrepMinutes()).isEqualTo(10);
         assertThat(proto.getCombos(0).getComponents(0).getQuantity()).isEqualTo(1);
     }
+
+    /**
+     * The menu of the order service's MenuFixtures.menu(): its MenuCanonicalTest pins the same
+     * value, so the operator's hash is the revision hash the service stores and reports.
+     */
+    static io.scanorder.proto.order.v1.Menu serviceFixtureMenu() {
+        io.scanorder.proto.order.v1.Menu.Builder m = io.scanorder.proto.order.v1.Menu.newBuilder();
+        m.addCategoriesBuilder().setCategoryCode("noodles").setName("Noodles");
+        m.addCategoriesBuilder().setCategoryCode("cold-dishes").setName("Cold dishes");
+        m.addCategoriesBuilder().setCategoryCode("drinks").setName("Drinks");
+        Builder beef =
+                m.addItemsBuilder()
+                        .setSpuCode("beef-noodles")
+                        .setName("Braised beef noodles")
+                        .setCategoryCode("noodles")
+                        .setStation("hot")
+                        .setPrepMinutes(12)
+                        .addAllAllergens(List.of("soy", "gluten"))
+                        .setImageUrl("https://img.example.com/beef.jpg");
+        beef.addAvailabilityBuilder()
+                .addAllDaysOfWeek(List.of(5, 4, 3, 2, 1))
+                .setStartMinute(600)
+                .setEndMinute(1320);
+        beef.addSkusBuilder()
+                .setSkuCode("beef-noodles-s")
+                .setSpec("small")
+                .setPriceFen(2800)
+                .setCostFen(900);
+        beef.addSkusBuilder()
+                .setSkuCode("beef-noodles-l")
+                .setSpec("large")
+                .setPriceFen(3600)
+                .setCostFen(1200);
+        m.addItemsBuilder()
+                .setSpuCode("cucumber")
+                .setName("Smashed cucumber")
+                .setCategoryCode("cold-dishes")
+                .setStation("cold")
+                .setPrepMinutes(3)
+                .addAllergens("sesame")
+                .addSkusBuilder()
+                .setSkuCode("cucumber-std")
+                .setPriceFen(1200)
+                .setCostFen(300);
+        m.addItemsBuilder()
+                .setSpuCode("lemon-tea")
+                .setName("Iced lemon tea")
+                .setCategoryCode("drinks")
+                .setStation("bar")
+                .setPrepMinutes(2)
+                .addSkusBuilder()
+                .setSkuCode("lemon-tea-std")
+                .setPriceFen(800)
+                .setCostFen(150);
+        m.addCombosBuilder()
+                .setComboCode("lunch-set")
+                .setName("Lunch set")
+                .setPriceFen(3900)
+                .addComponents(
+                        io.scanorder.proto.order.v1.ComboComponent.newBuilder()
+                                .setSkuCode("lemon-tea-std")
+                                .setQuantity(1))
+                .addComponents(
+                        io.scanorder.proto.order.v1.ComboComponent.newBuilder()
+                                .setSkuCode("beef-noodles-s")
+                                .setQuantity(1));
+        return m.build();
+    }
+
+    @Test
+    void revisionHashIsTheOrderServicesCanonicalRevisionHash() {
+        // Pinned in services/order MenuCanonicalTest#fixtureMenuHashIsPinnedForTheOperator.
+        assertThat(MenuContent.revisionHash(serviceFixtureMenu()))
+                .isEqualTo("076a7c8a4097bf86b3a01864b3b04e3c038c814865823f27acd09204c6efc547");
+        assertThat(CanonicalJson.toJson(MenuContent.normalize(serviceFixtureMenu())))
+                .startsWith("{\"categories\":[{\"categoryCode\":\"noodles\",\"name\":\"Noodles\"},")
+                .contains(
+                        "\"combos\":[{\"comboCode\":\"lunch-set\",\"components\":[{\"quantity\":1,"
+                                + "\"skuCode\":\"beef-noodles-s\"},");
+    }
 }

@@ -60,7 +60,67 @@ class ServiceWorkloadsTest {
                 .singleElement()
                 .satisfies(
                         e -> assertThat(e.getConfigMapRef().getName()).isEqualTo("jingan-config"));
-        assertThat(env(container)).containsOnly(Map.entry("SCANORDER_STORE", "jingan"));
+        // Payments are started through the store's own payment Service; no broker configured.
+        assertThat(env(container))
+                .containsOnly(
+                        Map.entry("SCANORDER_STORE", "jingan"),
+                        Map.entry("SCANORDER_PAYMENT_GRPC_HOST", "jingan-payment"));
+    }
+
+    @Test
+    void orderServiceGetsTheBrokerUriAndItsServiceAccountSecretWhenTheOperatorKnowsTheBroker()
+            throws IOException {
+        OperatorConfig withBroker =
+                new OperatorConfig(
+                        "registry.test/order:1.2",
+                        "registry.test/payment:1.2",
+                        "Always",
+                        "tcp://scanorder-broker.scanorder.svc:1883");
+        Container order =
+                container(
+                        ServiceWorkloads.deployment(
+                                StoreConfigTest.exampleStore(),
+                                StoreService.ORDER,
+                                withBroker,
+                                null));
+
+        assertThat(env(order))
+                .containsEntry(
+                        "SCANORDER_KITCHEN_MQTT_URI", "tcp://scanorder-broker.scanorder.svc:1883")
+                .containsEntry("SCANORDER_PAYMENT_GRPC_HOST", "jingan-payment");
+        assertThat(secretEnv(order))
+                .containsEntry("SCANORDER_KITCHEN_MQTT_USERNAME", "scanorder-order-broker/username")
+                .containsEntry(
+                        "SCANORDER_KITCHEN_MQTT_PASSWORD", "scanorder-order-broker/password");
+        // The payment service never gets the broker account.
+        Container payment =
+                container(
+                        ServiceWorkloads.deployment(
+                                StoreConfigTest.exampleStore(),
+                                StoreService.PAYMENT,
+                                withBroker,
+                                null));
+        assertThat(payment.getEnv())
+                .extracting(EnvVar::getName)
+                .doesNotContain(
+                        "SCANORDER_KITCHEN_MQTT_URI",
+                        "SCANORDER_KITCHEN_MQTT_USERNAME",
+                        "SCANORDER_KITCHEN_MQTT_PASSWORD");
+    }
+
+    @Test
+    void brokerUriThatIsNotTcpOrSslHostPortIsRefusedNamingTheVariable() {
+        assertThatThrownBy(
+                        () ->
+                                OperatorConfig.fromEnv(
+                                        Map.of(
+                                                OperatorConfig.SERVICE_BROKER_URI_ENV,
+                                                "http://broker/")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "SCANORDER_SERVICE_BROKER_URI must be tcp://host:port or ssl://host:port,"
+                                + " was 'http://broker/'");
+        assertThat(OperatorConfig.defaults().serviceBrokerUri()).isNull();
     }
 
     @Test
@@ -150,6 +210,11 @@ class ServiceWorkloadsTest {
                         .findFirst()
                         .orElseThrow();
         assertThat(merchant.getSecret().getSecretName()).isEqualTo("lotus-kitchen-wechatpay");
+        // Payment results go back to the store's own order Service.
+        assertThat(env(container))
+                .containsOnly(
+                        Map.entry("SCANORDER_STORE", "jingan"),
+                        Map.entry("SCANORDER_ORDER_GRPC_HOST", "jingan-order"));
         assertThat(merchant.getSecret().getItems())
                 .extracting(i -> i.getKey() + "->" + i.getPath())
                 .containsExactly("apiclient_key.pem->apiclient_key.pem", "api-v3-key->api-v3-key");
@@ -355,6 +420,18 @@ class ServiceWorkloadsTest {
     private static Container container(Deployment deployment) {
         assertThat(deployment.getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
         return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    private static Map<String, String> secretEnv(Container container) {
+        return container.getEnv().stream()
+                .filter(e -> e.getValueFrom() != null)
+                .collect(
+                        Collectors.toMap(
+                                EnvVar::getName,
+                                e ->
+                                        e.getValueFrom().getSecretKeyRef().getName()
+                                                + "/"
+                                                + e.getValueFrom().getSecretKeyRef().getKey()));
     }
 
     private static Map<String, String> env(Container container) {

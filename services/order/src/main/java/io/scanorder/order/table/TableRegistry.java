@@ -250,7 +250,11 @@ public class TableRegistry {
         return settings.miniProgramPage() + "?scene=" + scene;
     }
 
-    private RegistrationResult registerIn(Connection c, StoreTables spec) throws SQLException {
+    /**
+     * {@link #register} inside the caller's transaction, for callers that change more of the store
+     * in the same unit of work; {@code spec} must already be valid.
+     */
+    public RegistrationResult registerIn(Connection c, StoreTables spec) throws SQLException {
         UUID storeId;
         try (PreparedStatement st =
                 c.prepareStatement(
@@ -445,7 +449,12 @@ public class TableRegistry {
         }
     }
 
-    static void validate(StoreTables spec) {
+    /**
+     * Checks a spec without touching the database.
+     *
+     * @throws InvalidStoreTablesException naming the first invalid field
+     */
+    public static void validate(StoreTables spec) {
         if (spec == null) {
             throw new InvalidStoreTablesException("store", "is missing");
         }

@@ -109,4 +109,13 @@ class MenuCanonicalTest {
                         "{\"categories\":[{\"categoryCode\":\"c\",\"name\":\"C\"}],"
                                 + "\"combos\":[],\"items\":[]}");
     }
+
+    @Test
+    void fixtureMenuHashIsPinnedForTheOperator() {
+        // operator MenuContentTest#revisionHashIsTheOrderServicesCanonicalRevisionHash hashes the
+        // same menu (as its proto) and expects this value: the operator compares it with the
+        // revision GetMenu reports, so the two must never drift apart.
+        assertThat(MenuCanonical.revisionHash(menu()))
+                .isEqualTo("076a7c8a4097bf86b3a01864b3b04e3c038c814865823f27acd09204c6efc547");
+    }
 }
