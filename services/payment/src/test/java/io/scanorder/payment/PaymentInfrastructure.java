@@ -21,9 +21,10 @@ import java.util.stream.Stream;
 
 /**
  * What the payment service needs around it in a @QuarkusTest: merchant key files (as a mounted
- * Secret), its own database on the shared embedded PostgreSQL, and the WeChat simulator with the
- * test merchant registered, its notifications pointed at the service's HTTP port, and a recording
- * stand-in for the order service's OrderPayments gRPC server.
+ * Secret) and data encryption keys k1 (current) and k2, its own database on the shared embedded
+ * PostgreSQL, and the WeChat simulator with the test merchant registered, its notifications pointed
+ * at the service's HTTP port, and a recording stand-in for the order service's OrderPayments gRPC
+ * server.
  */
 public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManager {
     public static final String DATABASE = "scanorder_payment";
@@ -32,6 +33,12 @@ public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManage
     public static final String SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
 
     private static volatile RecordingOrderService orderService;
+    private static volatile Path keyDir;
+
+    /** Where the data keys (k1, k2, lookup) of the running service are. */
+    public static Path keyDir() {
+        return keyDir;
+    }
 
     private Path dir;
     private WeChatSimulator wechat;
@@ -88,6 +95,12 @@ public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManage
                 "scanorder.payment.merchant.notify-url",
                 "http://127.0.0.1:" + httpPort + "/wechat/pay/notify");
         config.put("scanorder.payment.limits.max-order-fen", "200000");
+        DataKeys.write(dir);
+        config.put("scanorder.payment.encryption.current-key-id", "k1");
+        config.put("scanorder.payment.encryption.keys.k1", "file:" + DataKeys.key(dir, "k1"));
+        config.put("scanorder.payment.encryption.keys.k2", "file:" + DataKeys.key(dir, "k2"));
+        config.put("scanorder.payment.encryption.lookup-key-ref", "file:" + DataKeys.lookup(dir));
+        keyDir = dir;
         return config;
     }
 
