@@ -8,6 +8,8 @@ import com.wechat.pay.java.service.refund.model.AmountReq;
 import com.wechat.pay.java.service.refund.model.CreateRequest;
 import com.wechat.pay.java.service.refund.model.Refund;
 import com.wechat.pay.java.service.refund.model.RefundNotification;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.scanorder.payment.PaymentException.Reason;
 import io.scanorder.payment.money.Amount;
 import io.scanorder.payment.money.AmountLimits;
@@ -17,6 +19,7 @@ import io.scanorder.payment.store.PaymentState;
 import io.scanorder.payment.store.PaymentStore;
 import io.scanorder.payment.store.RefundRecord;
 import io.scanorder.payment.store.RefundState;
+import io.scanorder.payment.store.RiskLimits;
 import io.scanorder.payment.store.StateReport;
 import io.scanorder.payment.store.StoreException;
 import io.scanorder.payment.wechat.OutRefundNo;
@@ -25,12 +28,16 @@ import io.scanorder.payment.wechat.WeChatErrors;
 import io.scanorder.payment.wechat.WeChatPayGateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -56,22 +63,46 @@ public class Payments {
     private final WeChatPayGateway wechat;
     private final AmountLimits limits;
     private final OrderNotifier orderNotifier;
+    private final RiskLimits risk;
+    private final Map<String, Counter> limited = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
 
     Payments(
             PaymentStore store,
             WeChatPayGateway wechat,
             OrderNotifier orderNotifier,
+            MeterRegistry registry,
             @ConfigProperty(
                             name = "scanorder.payment.limits.max-order-fen",
                             defaultValue = "500000")
-                    long maxOrderFen) {
+                    long maxOrderFen,
+            @ConfigProperty(name = "scanorder.payment.risk.per-payer.max", defaultValue = "10")
+                    int perPayerMax,
+            @ConfigProperty(
+                            name = "scanorder.payment.risk.per-payer.window",
+                            defaultValue = "PT10M")
+                    Duration perPayerWindow,
+            @ConfigProperty(name = "scanorder.payment.risk.per-device.max", defaultValue = "20")
+                    int perDeviceMax,
+            @ConfigProperty(
+                            name = "scanorder.payment.risk.per-device.window",
+                            defaultValue = "PT10M")
+                    Duration perDeviceWindow) {
         this.store = store;
         this.wechat = wechat;
         this.orderNotifier = orderNotifier;
+        this.registry = registry;
         this.limits = AmountLimits.upTo(Amount.ofFen(maxOrderFen));
+        this.risk =
+                new RiskLimits(
+                        new RiskLimits.Limit(perPayerMax, perPayerWindow),
+                        new RiskLimits.Limit(perDeviceMax, perDeviceWindow));
     }
 
-    /** Input of {@link #prepay}; {@code expiresAt} may be null (WeChat's default, 2 hours). */
+    /**
+     * Input of {@link #prepay}; {@code expiresAt} may be null (WeChat's default, 2 hours), and so
+     * may {@code deviceFingerprint} (then only the per-payer rate limit applies).
+     */
     public record PrepayCommand(
             String storeCode,
             String outTradeNo,
@@ -79,7 +110,29 @@ public class Payments {
             String description,
             long amountFen,
             String payerOpenid,
-            Instant expiresAt) {}
+            Instant expiresAt,
+            String deviceFingerprint) {
+
+        /** A command without a device fingerprint. */
+        public PrepayCommand(
+                String storeCode,
+                String outTradeNo,
+                String orderId,
+                String description,
+                long amountFen,
+                String payerOpenid,
+                Instant expiresAt) {
+            this(
+                    storeCode,
+                    outTradeNo,
+                    orderId,
+                    description,
+                    amountFen,
+                    payerOpenid,
+                    expiresAt,
+                    null);
+        }
+    }
 
     /** The prepay id and the signed arguments of {@code wx.requestPayment}. */
     public record Prepaid(
@@ -122,8 +175,11 @@ public class Payments {
                         null,
                         null,
                         null);
-        db(() -> store.insertIfAbsent(wanted));
-        PaymentRecord stored = existing(outTradeNo.value());
+        String device = blankToNull(c.deviceFingerprint());
+        if (device != null) {
+            requireText("device_fingerprint", device, 128);
+        }
+        PaymentRecord stored = insertWithinRiskLimits(wanted, device);
         requireSameOrder(stored, wanted);
         if (stored.state().isPaid()) {
             throw new PaymentException(
@@ -156,11 +212,68 @@ public class Payments {
         return new Prepaid(prepayId, stored.outTradeNo(), response);
     }
 
-    /** The payment as WeChat Pay reports it now, recorded. */
+    /**
+     * Inserts a new payment unless its payer or device started too many within the window (one
+     * atomic statement); returns the stored payment, new or earlier.
+     */
+    private PaymentRecord insertWithinRiskLimits(PaymentRecord wanted, String device) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            db(() -> store.insertIfAbsent(wanted, device, risk));
+            Optional<PaymentRecord> stored = db(() -> store.find(wanted.outTradeNo()));
+            if (stored.isPresent()) {
+                return stored.get();
+            }
+            Optional<RiskLimits.Exceeded> over =
+                    db(() -> store.exceeded(wanted.payerOpenid(), device, risk));
+            if (over.isPresent()) {
+                RiskLimits.Exceeded x = over.get();
+                limited.computeIfAbsent(
+                                x.who(),
+                                who ->
+                                        Counter.builder("scanorder.payment.prepay.limited")
+                                                .description(
+                                                        "Prepays refused by a rate limit, by"
+                                                                + " limit")
+                                                .tag("limit", who)
+                                                .register(registry))
+                        .increment();
+                long seconds = Math.max(1, (x.retryAfter().toMillis() + 999) / 1000);
+                LOG.warnf(
+                        "prepay %s refused: %s rate limit reached (%d payments in %s)",
+                        wanted.outTradeNo(), x.who(), x.count(), x.limit().window());
+                throw new PaymentException(
+                        Reason.RESOURCE_EXHAUSTED,
+                        "too many payments started by this "
+                                + x.who()
+                                + ": "
+                                + x.count()
+                                + " within "
+                                + x.limit().window().toMinutes()
+                                + " min (limit "
+                                + x.limit().max()
+                                + "); retry after "
+                                + seconds
+                                + " s");
+            }
+            // The window moved on between the insert and the check: try again.
+        }
+        throw new PaymentException(
+                Reason.UNAVAILABLE,
+                "out_trade_no " + wanted.outTradeNo() + " could not be stored; retry");
+    }
+
+    /**
+     * The payment as recorded when it is settled (paid, refunded or closed: WeChat has nothing
+     * newer to say that this service would not learn itself), else as WeChat Pay reports it now,
+     * recorded.
+     */
     public PaymentRecord query(String storeCode, String outTradeNo) {
         requireStoreCode(storeCode);
         String no = parseOutTradeNo(outTradeNo).value();
-        existing(no);
+        PaymentRecord stored = existing(no);
+        if (stored.state().isPaid() || stored.state() == PaymentState.CLOSED) {
+            return stored;
+        }
         Transaction t = sdk("query out_trade_no=" + no, () -> wechat.query(no));
         db(() -> apply(no, report(t)));
         return existing(no);
@@ -354,6 +467,9 @@ public class Payments {
                         state,
                         parseTime(n.getSuccessTime()));
         boolean changed = db(() -> store.applyRefund(r));
+        if (changed && state.rank() == RefundState.SUCCESS.rank()) {
+            orderNotifier.wake();
+        }
         if (state == RefundState.SUCCESS) {
             // The refund proves the payment: a refund notification can overtake the payment's.
             changed |=
@@ -393,7 +509,10 @@ public class Payments {
     }
 
     private void recordRefund(RefundRecord r) {
-        db(() -> store.applyRefund(r));
+        if (db(() -> store.applyRefund(r)) && r.state().rank() == RefundState.SUCCESS.rank()) {
+            // A final outcome wrote its refund notice: deliver it now, not at the next tick.
+            orderNotifier.wake();
+        }
         if (r.state() == RefundState.SUCCESS) {
             db(
                     () ->

@@ -21,9 +21,10 @@ import java.util.stream.Stream;
 
 /**
  * What the payment service needs around it in a @QuarkusTest: merchant key files (as a mounted
- * Secret), its own database on the shared embedded PostgreSQL, and the WeChat simulator with the
- * test merchant registered, its notifications pointed at the service's HTTP port, and a recording
- * stand-in for the order service's OrderPayments gRPC server.
+ * Secret) and data encryption keys k1 (current) and k2, its own database on the shared embedded
+ * PostgreSQL, and the WeChat simulator with the test merchant registered, its notifications pointed
+ * at the service's HTTP port, and a recording stand-in for the order service's OrderPayments gRPC
+ * server.
  */
 public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManager {
     public static final String DATABASE = "scanorder_payment";
@@ -41,6 +42,12 @@ public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManage
     public static final String MODE = "mode";
 
     private static volatile RecordingOrderService orderService;
+    private static volatile Path keyDir;
+
+    /** Where the data keys (k1, k2, lookup) of the running service are. */
+    public static Path keyDir() {
+        return keyDir;
+    }
 
     private Path dir;
     private WeChatSimulator wechat;
@@ -115,6 +122,12 @@ public class PaymentInfrastructure implements QuarkusTestResourceLifecycleManage
             config.put("quarkus.log.category.\"com.wechat.pay\".level", "DEBUG");
             config.put("quarkus.log.category.\"okhttp3\".level", "DEBUG");
         }
+        DataKeys.write(dir);
+        config.put("scanorder.payment.encryption.current-key-id", "k1");
+        config.put("scanorder.payment.encryption.keys.k1", "file:" + DataKeys.key(dir, "k1"));
+        config.put("scanorder.payment.encryption.keys.k2", "file:" + DataKeys.key(dir, "k2"));
+        config.put("scanorder.payment.encryption.lookup-key-ref", "file:" + DataKeys.lookup(dir));
+        keyDir = dir;
         return config;
     }
 

@@ -3,6 +3,8 @@ package io.scanorder.payment.grpc;
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.grpc.GrpcService;
 import io.scanorder.payment.PaymentException;
 import io.scanorder.payment.Payments;
@@ -29,6 +31,7 @@ import io.scanorder.proto.payment.v1.RefundStatus;
 import io.scanorder.proto.payment.v1.RequestPaymentParams;
 import io.smallrye.common.annotation.Blocking;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -42,10 +45,12 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
 
     private final Payments payments;
     private final Reconciler reconciler;
+    private final MeterRegistry registry;
 
-    PaymentGrpcService(Payments payments, Reconciler reconciler) {
+    PaymentGrpcService(Payments payments, Reconciler reconciler, MeterRegistry registry) {
         this.payments = payments;
         this.reconciler = reconciler;
+        this.registry = registry;
     }
 
     @Override
@@ -130,7 +135,8 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
                                             request.getPayerOpenid(),
                                             request.hasExpiresAt()
                                                     ? instant(request.getExpiresAt())
-                                                    : null));
+                                                    : null,
+                                            request.getDeviceFingerprint()));
                     var pay = prepaid.pay();
                     return PrepayResponse.newBuilder()
                             .setPrepayId(prepaid.prepayId())
@@ -195,7 +201,30 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
                                         request.getStoreCode(), request.getOutRefundNo())));
     }
 
-    private static <T> void answer(String rpc, StreamObserver<T> response, Supplier<T> work) {
+    /**
+     * Runs one rpc and answers it; its duration is recorded in {@code
+     * scanorder_payment_rpc_seconds{rpc, outcome}} (e.g. Prepay and QueryPayment latency as callers
+     * see it, WeChat included).
+     */
+    private <T> void answer(String rpc, StreamObserver<T> response, Supplier<T> work) {
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            outcome = answerTimed(rpc, response, work);
+        } finally {
+            Timer.builder("scanorder.payment.rpc")
+                    .description("Time to answer a PaymentService rpc")
+                    .tag("rpc", rpc)
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(registry)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Answers the rpc; returns "ok" or the lower-case status code it was refused with. */
+    private static <T> String answerTimed(
+            String rpc, StreamObserver<T> response, Supplier<T> work) {
         T result;
         try {
             result = work.get();
@@ -208,17 +237,18 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
                     Status.fromCode(Status.Code.valueOf(e.reason().name()))
                             .withDescription(e.getMessage())
                             .asRuntimeException());
-            return;
+            return e.reason().name().toLowerCase(java.util.Locale.ROOT);
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s failed unexpectedly", rpc);
             response.onError(
                     Status.INTERNAL
                             .withDescription(rpc + " failed: " + e.getClass().getSimpleName())
                             .asRuntimeException());
-            return;
+            return "internal";
         }
         response.onNext(result);
         response.onCompleted();
+        return "ok";
     }
 
     static Payment payment(PaymentRecord p) {

@@ -13,11 +13,17 @@ import io.scanorder.payment.PaymentException;
 import io.scanorder.payment.Payments;
 import io.scanorder.payment.store.OrderNotice;
 import io.scanorder.payment.store.OrderNoticeStore;
+import io.scanorder.payment.store.PaymentRecord;
+import io.scanorder.payment.store.PaymentStore;
+import io.scanorder.payment.store.RefundNotice;
 import io.scanorder.payment.store.RefundRecord;
+import io.scanorder.payment.store.RefundState;
 import io.scanorder.payment.wechat.OutRefundNo;
 import io.scanorder.payment.wechat.OutTradeNo;
 import io.scanorder.proto.order.v1.OrderPaymentsGrpc;
 import io.scanorder.proto.order.v1.RecordPaymentRequest;
+import io.scanorder.proto.order.v1.RecordRefundRequest;
+import io.scanorder.proto.order.v1.RefundOutcome;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -40,7 +46,8 @@ import org.jboss.logging.Logger;
  * acknowledges: nothing is lost while it is down, and nothing is lost when this service restarts,
  * because the work lives in the database. When the order service refuses a payment for good
  * (FAILED_PRECONDITION: the order was closed by its timeout, cancelled, or already paid by another
- * transaction) the payment is refunded in full, retried the same way until WeChat accepts.
+ * transaction) the payment is refunded in full, retried the same way until WeChat accepts. Refund
+ * outcomes ({@code refund_notices}) go the same way ({@code OrderPayments.RecordRefund}).
  */
 @ApplicationScoped
 public class OrderNotifier {
@@ -58,6 +65,7 @@ public class OrderNotifier {
 
     private final OrderNoticeStore notices;
     private final Payments payments;
+    private final PaymentStore store;
     private final String host;
     private final int port;
     private final Duration interval;
@@ -67,6 +75,8 @@ public class OrderNotifier {
     private final Duration lease;
     private final int batchSize;
     private final Map<Result, Counter> results = new EnumMap<>(Result.class);
+    private final Map<Result, Counter> refundResults = new EnumMap<>(Result.class);
+    private final AtomicLong refundBacklog = new AtomicLong();
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestSeconds = new AtomicLong();
 
@@ -76,6 +86,7 @@ public class OrderNotifier {
     OrderNotifier(
             OrderNoticeStore notices,
             Payments payments,
+            PaymentStore store,
             MeterRegistry registry,
             @ConfigProperty(name = "scanorder.payment.order-service.host") String host,
             @ConfigProperty(name = "scanorder.payment.order-service.port") int port,
@@ -101,6 +112,7 @@ public class OrderNotifier {
                     int batchSize) {
         this.notices = notices;
         this.payments = payments;
+        this.store = store;
         this.host = host;
         this.port = port;
         this.interval = interval;
@@ -119,7 +131,18 @@ public class OrderNotifier {
                                             + " by outcome")
                             .tag("result", r.name().toLowerCase(Locale.ROOT))
                             .register(registry));
+            refundResults.put(
+                    r,
+                    Counter.builder("scanorder.payment.refund.notices")
+                            .description(
+                                    "Attempts to tell the order service about a refund outcome,"
+                                            + " by outcome")
+                            .tag("result", r.name().toLowerCase(Locale.ROOT))
+                            .register(registry));
         }
+        Gauge.builder("scanorder.payment.refund.notices.pending", refundBacklog, AtomicLong::get)
+                .description("Refund outcomes the order service has not acknowledged yet")
+                .register(registry);
         Gauge.builder("scanorder.payment.order.notices.pending", backlog, AtomicLong::get)
                 .description("Recorded payments the order service has not acknowledged yet")
                 .register(registry);
@@ -191,9 +214,97 @@ public class OrderNotifier {
                 }
             }
         } while (due.size() == batchSize);
+        // After the payments, so a refund's payment is usually delivered in the same round.
+        List<RefundNotice> refunds;
+        do {
+            refunds = notices.claimDueRefunds(batchSize, lease);
+            for (RefundNotice n : refunds) {
+                deliverRefund(n);
+            }
+        } while (refunds.size() == batchSize);
         OrderNoticeStore.Backlog b = notices.backlog();
         backlog.set(b.count());
         oldestSeconds.set(b.oldestSeconds());
+        refundBacklog.set(notices.refundBacklog().count());
+    }
+
+    /** Tells the order service about one refund outcome (OrderPayments.RecordRefund). */
+    private void deliverRefund(RefundNotice n) {
+        String transactionId =
+                store.find(n.outTradeNo()).map(PaymentRecord::transactionId).orElse(null);
+        if (transactionId == null) {
+            // The payment's own report has not arrived yet: the refund waits for it.
+            retryRefundLater(n, "payment " + n.outTradeNo() + " has no transaction id yet");
+            return;
+        }
+        RecordRefundRequest.Builder request =
+                RecordRefundRequest.newBuilder()
+                        .setOrderId(n.orderId())
+                        .setOutTradeNo(n.outTradeNo())
+                        .setOutRefundNo(n.outRefundNo())
+                        .setStoreCode(n.storeCode())
+                        .setRefundFen(n.refundFen())
+                        .setTransactionId(transactionId)
+                        .setOutcome(
+                                n.outcome() == RefundState.SUCCESS
+                                        ? RefundOutcome.REFUND_OUTCOME_SUCCESS
+                                        : RefundOutcome.REFUND_OUTCOME_CLOSED);
+        if (n.refundId() != null) {
+            request.setRefundId(n.refundId());
+        }
+        if (n.succeededAt() != null) {
+            request.setSucceededAt(
+                    Timestamp.newBuilder()
+                            .setSeconds(n.succeededAt().getEpochSecond())
+                            .setNanos(n.succeededAt().getNano()));
+        }
+        try {
+            var answer =
+                    OrderPaymentsGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                            .recordRefund(request.build());
+            notices.moveRefund(n.outRefundNo(), RefundNotice.Status.DELIVERED, null, null);
+            refundResults.get(Result.DELIVERED).increment();
+            LOG.infof(
+                    "order %s learned of refund %s (%s; order %s, new=%s)",
+                    n.orderId(),
+                    n.outRefundNo(),
+                    n.outcome(),
+                    answer.getOrderState(),
+                    answer.getNewlyRecorded());
+        } catch (StatusRuntimeException e) {
+            io.grpc.Status.Code code = e.getStatus().getCode();
+            String why = code + ": " + e.getStatus().getDescription();
+            switch (code) {
+                case FAILED_PRECONDITION,
+                        INVALID_ARGUMENT,
+                        NOT_FOUND,
+                        PERMISSION_DENIED,
+                        UNIMPLEMENTED -> {
+                    LOG.errorf(
+                            "refund %s of order %s cannot be recorded by the order service (%s);"
+                                    + " staff must check the order's refunds by hand",
+                            n.outRefundNo(), n.orderId(), why);
+                    notices.moveRefund(n.outRefundNo(), RefundNotice.Status.FAILED, null, why);
+                    refundResults.get(Result.FAILED).increment();
+                }
+                default -> retryRefundLater(n, why);
+            }
+        }
+    }
+
+    private void retryRefundLater(RefundNotice n, String why) {
+        if (why.startsWith("UNAVAILABLE") && channel != null) {
+            channel.resetConnectBackoff();
+        }
+        Duration delay = backoff(n.attempts() + 1);
+        notices.moveRefund(
+                n.outRefundNo(), RefundNotice.Status.PENDING, Instant.now().plus(delay), why);
+        refundResults.get(Result.RETRY).increment();
+        LOG.warnf(
+                "could not tell the order service at %s:%d about refund %s (attempt %d: %s);"
+                        + " retrying in %d ms",
+                host, port, n.outRefundNo(), n.attempts() + 1, why, delay.toMillis());
     }
 
     private void deliver(OrderNotice n) {

@@ -1,6 +1,7 @@
 package io.scanorder.payment.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,36 +28,159 @@ import javax.sql.DataSource;
 public class PaymentStore {
     private static final int MAX_ATTEMPTS = 6;
 
+    /** Encrypted columns' field names (bound into the ciphertext with the row's out_trade_no). */
+    static final String PAYER_OPENID = "payer_openid";
+
+    static final String TRANSACTION_ID = "transaction_id";
+
     private final DataSource dataSource;
+    private final FieldCipher cipher;
     private final Clock clock = Clock.systemUTC();
 
-    PaymentStore(DataSource dataSource) {
+    @Inject
+    public PaymentStore(DataSource dataSource, FieldCipher cipher) {
         this.dataSource = dataSource;
+        this.cipher = cipher;
+    }
+
+    /** The cipher of this store's encrypted columns. */
+    public FieldCipher cipher() {
+        return cipher;
     }
 
     /** Records a new payment attempt; false when the out_trade_no is already known. */
     public boolean insertIfAbsent(PaymentRecord p) {
+        return insertIfAbsent(p, null, null);
+    }
+
+    /**
+     * Records a new payment attempt unless the out_trade_no is known or, when {@code limits} is
+     * given, the payer or the device already started as many payments as allowed within the window.
+     * The count and the insert are one SERIALIZABLE statement, so concurrent prepays cannot slip
+     * past the limit together.
+     *
+     * @param deviceFingerprint the diner's device fingerprint, stored only as a keyed HMAC; null if
+     *     the caller sent none
+     * @return false when nothing was inserted: the out_trade_no exists or a limit was reached
+     */
+    public boolean insertIfAbsent(PaymentRecord p, String deviceFingerprint, RiskLimits limits) {
         Instant now = clock.instant();
-        return update(
+        String openidLookup = cipher.lookup(PAYER_OPENID, p.payerOpenid());
+        String deviceLookup = cipher.lookup(DEVICE_FINGERPRINT, deviceFingerprint);
+        StringBuilder sql =
+                new StringBuilder(
                         "INSERT INTO payments (out_trade_no, store_code, order_id, description,"
-                                + " amount_fen, payer_openid, expires_at, prepay_id, state,"
-                                + " state_rank, created_at, updated_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)"
-                                + " ON CONFLICT (out_trade_no) DO NOTHING",
+                                + " amount_fen, payer_openid, payer_openid_hmac,"
+                                + " payer_device_hmac, expires_at, prepay_id, state, state_rank,"
+                                + " created_at, updated_at)"
+                                + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?");
+        if (limits != null) {
+            sql.append(
+                    " WHERE (SELECT count(*) FROM payments WHERE payer_openid_hmac = ?"
+                            + " AND created_at > ?) < ?");
+            if (deviceLookup != null) {
+                sql.append(
+                        " AND (SELECT count(*) FROM payments WHERE payer_device_hmac = ?"
+                                + " AND created_at > ?) < ?");
+            }
+        }
+        sql.append(" ON CONFLICT (out_trade_no) DO NOTHING");
+        return update(
+                        sql.toString(),
                         ps -> {
                             ps.setString(1, p.outTradeNo());
                             ps.setString(2, p.storeCode());
                             ps.setString(3, p.orderId());
                             ps.setString(4, p.description());
                             ps.setLong(5, p.amountFen());
-                            ps.setString(6, p.payerOpenid());
-                            setInstant(ps, 7, p.expiresAt());
-                            ps.setString(8, PaymentState.NOT_PAID.name());
-                            ps.setInt(9, PaymentState.NOT_PAID.rank());
-                            setInstant(ps, 10, now);
-                            setInstant(ps, 11, now);
+                            ps.setString(
+                                    6,
+                                    cipher.encrypt(
+                                            PAYER_OPENID,
+                                            "payments/" + p.outTradeNo(),
+                                            p.payerOpenid()));
+                            ps.setString(7, openidLookup);
+                            ps.setString(8, deviceLookup);
+                            setInstant(ps, 9, p.expiresAt());
+                            ps.setString(10, PaymentState.NOT_PAID.name());
+                            ps.setInt(11, PaymentState.NOT_PAID.rank());
+                            setInstant(ps, 12, now);
+                            setInstant(ps, 13, now);
+                            if (limits != null) {
+                                ps.setString(14, openidLookup);
+                                setInstant(ps, 15, now.minus(limits.perPayer().window()));
+                                ps.setInt(16, limits.perPayer().max());
+                                if (deviceLookup != null) {
+                                    ps.setString(17, deviceLookup);
+                                    setInstant(ps, 18, now.minus(limits.perDevice().window()));
+                                    ps.setInt(19, limits.perDevice().max());
+                                }
+                            }
                         })
                 == 1;
+    }
+
+    /** Field name of the device fingerprint's lookup column. */
+    static final String DEVICE_FINGERPRINT = "device_fingerprint";
+
+    /**
+     * How long until the payer ({@code payerOpenid}) or the device may start another payment under
+     * {@code limits}, or empty when neither limit is reached.
+     */
+    public Optional<RiskLimits.Exceeded> exceeded(
+            String payerOpenid, String deviceFingerprint, RiskLimits limits) {
+        Instant now = clock.instant();
+        Optional<RiskLimits.Exceeded> payer =
+                exceeded(
+                        "payer_openid_hmac",
+                        cipher.lookup(PAYER_OPENID, payerOpenid),
+                        limits.perPayer(),
+                        "payer",
+                        now);
+        if (payer.isPresent() || deviceFingerprint == null) {
+            return payer;
+        }
+        return exceeded(
+                "payer_device_hmac",
+                cipher.lookup(DEVICE_FINGERPRINT, deviceFingerprint),
+                limits.perDevice(),
+                "device",
+                now);
+    }
+
+    private Optional<RiskLimits.Exceeded> exceeded(
+            String column, String lookup, RiskLimits.Limit limit, String who, Instant now) {
+        Instant since = now.minus(limit.window());
+        // The max-th newest payment in the window decides when one slot frees up.
+        return query(
+                        "SELECT count(*), (SELECT created_at FROM payments WHERE "
+                                + column
+                                + " = ? AND created_at > ? ORDER BY created_at DESC"
+                                + " OFFSET ? LIMIT 1) FROM payments WHERE "
+                                + column
+                                + " = ? AND created_at > ?",
+                        ps -> {
+                            ps.setString(1, lookup);
+                            setInstant(ps, 2, since);
+                            ps.setInt(3, limit.max() - 1);
+                            ps.setString(4, lookup);
+                            setInstant(ps, 5, since);
+                        },
+                        rs -> {
+                            long count = rs.getLong(1);
+                            Instant oldest = instant(rs, 2);
+                            if (count < limit.max() || oldest == null) {
+                                return Optional.<RiskLimits.Exceeded>empty();
+                            }
+                            Duration wait = Duration.between(now, oldest.plus(limit.window()));
+                            return Optional.of(
+                                    new RiskLimits.Exceeded(
+                                            who,
+                                            limit,
+                                            count,
+                                            wait.isNegative() ? Duration.ZERO : wait));
+                        })
+                .flatMap(x -> x);
     }
 
     static final String PAYMENT_COLUMNS =
@@ -68,7 +192,7 @@ public class PaymentStore {
         return query(
                 "SELECT " + PAYMENT_COLUMNS + " FROM payments WHERE out_trade_no = ?",
                 ps -> ps.setString(1, outTradeNo),
-                PaymentStore::readPayment);
+                this::readPayment);
     }
 
     /**
@@ -88,22 +212,24 @@ public class PaymentStore {
                     setInstant(ps, 2, now);
                     ps.setInt(3, limit);
                 },
-                PaymentStore::readPayment);
+                this::readPayment);
     }
 
-    static PaymentRecord readPayment(ResultSet rs) throws SQLException {
+    /** Reads a row of {@link #PAYMENT_COLUMNS}, decrypting the encrypted columns. */
+    PaymentRecord readPayment(ResultSet rs) throws SQLException {
+        String outTradeNo = rs.getString(1);
         return new PaymentRecord(
-                rs.getString(1),
+                outTradeNo,
                 rs.getString(2),
                 rs.getString(3),
                 rs.getString(4),
                 rs.getLong(5),
-                rs.getString(6),
+                cipher.decrypt(PAYER_OPENID, "payments/" + outTradeNo, rs.getString(6)),
                 instant(rs, 7),
                 rs.getString(8),
                 PaymentState.valueOf(rs.getString(9)),
                 rs.getString(10),
-                rs.getString(11),
+                cipher.decrypt(TRANSACTION_ID, "payments/" + outTradeNo, rs.getString(11)),
                 (Long) rs.getObject(12, Long.class),
                 instant(rs, 13));
     }
@@ -138,6 +264,7 @@ public class PaymentStore {
                                 + " state_rank = CASE WHEN state_rank < ? THEN ? ELSE state_rank"
                                 + " END,"
                                 + " transaction_id = COALESCE(transaction_id, ?),"
+                                + " transaction_id_hmac = COALESCE(transaction_id_hmac, ?),"
                                 + " payer_total_fen = COALESCE(payer_total_fen, ?),"
                                 + " paid_at = COALESCE(paid_at, ?),"
                                 + " updated_at = ?"
@@ -168,17 +295,25 @@ public class PaymentStore {
                                     ps.setString(4, report.stateDescription());
                                     ps.setInt(5, rank);
                                     ps.setInt(6, rank);
-                                    ps.setString(7, report.transactionId());
+                                    ps.setString(
+                                            7,
+                                            cipher.encrypt(
+                                                    TRANSACTION_ID,
+                                                    "payments/" + outTradeNo,
+                                                    report.transactionId()));
+                                    ps.setString(
+                                            8,
+                                            cipher.lookup(TRANSACTION_ID, report.transactionId()));
                                     if (report.payerTotalFen() == null) {
-                                        ps.setNull(8, Types.BIGINT);
+                                        ps.setNull(9, Types.BIGINT);
                                     } else {
-                                        ps.setLong(8, report.payerTotalFen());
+                                        ps.setLong(9, report.payerTotalFen());
                                     }
-                                    setInstant(ps, 9, report.paidAt());
-                                    setInstant(ps, 10, now);
-                                    ps.setString(11, outTradeNo);
-                                    ps.setInt(12, rank);
-                                    for (int i = 13; i <= 16; i++) {
+                                    setInstant(ps, 10, report.paidAt());
+                                    setInstant(ps, 11, now);
+                                    ps.setString(12, outTradeNo);
+                                    ps.setInt(13, rank);
+                                    for (int i = 14; i <= 17; i++) {
                                         setInstant(ps, i, now);
                                     }
                                 },
@@ -254,43 +389,87 @@ public class PaymentStore {
 
     /**
      * Records what WeChat said about a refund (answer, query or notification): inserts it if this
-     * service has no row for it yet, else fills in the refund id and moves the state forward.
+     * service has no row for it yet, else fills in the refund id and moves the state forward. When
+     * the refund reaches its final state (SUCCESS or CLOSED) the same statement writes its {@code
+     * refund_notices} row (once), so the order service learns every refund outcome even if this
+     * process dies right after the commit.
      *
      * @return true if anything changed
      */
     public boolean applyRefund(RefundRecord r) {
         Instant now = clock.instant();
-        return update(
-                        "INSERT INTO refunds (out_refund_no, out_trade_no, refund_fen, reason,"
-                                + " refund_id, status, status_rank, succeeded_at, created_at,"
-                                + " updated_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                                + " ON CONFLICT (out_refund_no) DO UPDATE SET"
-                                + " refund_id = COALESCE(refunds.refund_id, excluded.refund_id),"
-                                + " status = CASE WHEN refunds.status_rank < excluded.status_rank"
-                                + " THEN excluded.status ELSE refunds.status END,"
-                                + " status_rank = CASE WHEN refunds.status_rank <"
-                                + " excluded.status_rank THEN excluded.status_rank"
-                                + " ELSE refunds.status_rank END,"
-                                + " succeeded_at = COALESCE(refunds.succeeded_at,"
-                                + " excluded.succeeded_at),"
-                                + " updated_at = excluded.updated_at"
-                                + " WHERE refunds.status_rank < excluded.status_rank"
-                                + " OR (refunds.refund_id IS NULL AND excluded.refund_id IS NOT"
-                                + " NULL)",
-                        ps -> {
-                            ps.setString(1, r.outRefundNo());
-                            ps.setString(2, r.outTradeNo());
-                            ps.setLong(3, r.refundFen());
-                            ps.setString(4, r.reason());
-                            ps.setString(5, r.refundId());
-                            ps.setString(6, r.state().name());
-                            ps.setInt(7, r.state().rank());
-                            setInstant(ps, 8, r.succeededAt());
-                            setInstant(ps, 9, now);
-                            setInstant(ps, 10, now);
-                        })
+        return query(
+                                "WITH changed AS (INSERT INTO refunds (out_refund_no, out_trade_no,"
+                                        + " refund_fen, reason, refund_id, status, status_rank,"
+                                        + " succeeded_at, created_at, updated_at)"
+                                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                        + " ON CONFLICT (out_refund_no) DO UPDATE SET"
+                                        + " refund_id = COALESCE(refunds.refund_id,"
+                                        + " excluded.refund_id),"
+                                        + " status = CASE WHEN refunds.status_rank <"
+                                        + " excluded.status_rank"
+                                        + " THEN excluded.status ELSE refunds.status END,"
+                                        + " status_rank = CASE WHEN refunds.status_rank <"
+                                        + " excluded.status_rank THEN excluded.status_rank"
+                                        + " ELSE refunds.status_rank END,"
+                                        + " succeeded_at = COALESCE(refunds.succeeded_at,"
+                                        + " excluded.succeeded_at),"
+                                        + " updated_at = excluded.updated_at"
+                                        + " WHERE refunds.status_rank < excluded.status_rank"
+                                        + " OR (refunds.refund_id IS NULL AND excluded.refund_id"
+                                        + " IS NOT NULL)"
+                                        + " RETURNING out_refund_no, out_trade_no, refund_fen,"
+                                        + " refund_id, status, succeeded_at),"
+                                        + " notice AS (INSERT INTO refund_notices (out_refund_no,"
+                                        + " out_trade_no, order_id, store_code, refund_fen,"
+                                        + " refund_id, outcome, succeeded_at, status, attempts,"
+                                        + " next_attempt_at, created_at, updated_at)"
+                                        + " SELECT c.out_refund_no, c.out_trade_no, p.order_id,"
+                                        + " p.store_code, c.refund_fen, c.refund_id, c.status,"
+                                        + " c.succeeded_at, 'PENDING', 0, ?, ?, ?"
+                                        + " FROM changed c JOIN payments p"
+                                        + " ON p.out_trade_no = c.out_trade_no"
+                                        + " WHERE c.status IN ('SUCCESS', 'CLOSED')"
+                                        + " ON CONFLICT (out_refund_no) DO NOTHING"
+                                        + " RETURNING out_refund_no)"
+                                        + " SELECT (SELECT count(*) FROM changed),"
+                                        + " (SELECT count(*) FROM notice)",
+                                ps -> {
+                                    ps.setString(1, r.outRefundNo());
+                                    ps.setString(2, r.outTradeNo());
+                                    ps.setLong(3, r.refundFen());
+                                    ps.setString(4, r.reason());
+                                    ps.setString(5, r.refundId());
+                                    ps.setString(6, r.state().name());
+                                    ps.setInt(7, r.state().rank());
+                                    setInstant(ps, 8, r.succeededAt());
+                                    for (int i = 9; i <= 13; i++) {
+                                        setInstant(ps, i, now);
+                                    }
+                                },
+                                rs -> rs.getLong(1))
+                        .orElse(0L)
                 > 0;
+    }
+
+    /** A refund still waiting for its outcome, with the store it was made for. */
+    public record OpenRefund(String storeCode, String outRefundNo, String outTradeNo) {}
+
+    /**
+     * Refunds WeChat accepted but whose outcome (SUCCESS or CLOSED) was not recorded by {@code
+     * before}: their notification is lost or late, so they are queried instead.
+     */
+    public List<OpenRefund> findOpenRefunds(Instant before, int limit) {
+        return list(
+                "SELECT p.store_code, r.out_refund_no, r.out_trade_no FROM refunds r"
+                        + " JOIN payments p ON p.out_trade_no = r.out_trade_no"
+                        + " WHERE r.status_rank < 3 AND r.refund_id IS NOT NULL"
+                        + " AND r.updated_at <= ? ORDER BY r.updated_at LIMIT ?",
+                ps -> {
+                    setInstant(ps, 1, before);
+                    ps.setInt(2, limit);
+                },
+                rs -> new OpenRefund(rs.getString(1), rs.getString(2), rs.getString(3)));
     }
 
     /** Remembers a notification id; false if it was seen before (a re-sent notification). */
@@ -306,6 +485,105 @@ public class PaymentStore {
                             setInstant(ps, 4, clock.instant());
                         })
                 == 1;
+    }
+
+    /**
+     * Encrypts values written in clear before encryption at rest existed (V5): payer openids and
+     * transaction ids of payments, their copies in order notices, and reconciliation differences.
+     * Each row is rewritten only if it still holds the clear value read, so concurrent writers and
+     * other replicas doing the same are harmless.
+     *
+     * @return rows rewritten
+     */
+    public int encryptLegacyRows() {
+        String clear = " NOT LIKE '" + FieldCipher.PREFIX + "%'";
+        int done = 0;
+        record Legacy(String key, String key2, String a, String b) {}
+        for (Legacy l :
+                list(
+                        "SELECT out_trade_no, NULL, payer_openid, transaction_id FROM payments"
+                                + " WHERE payer_openid"
+                                + clear
+                                + " OR transaction_id"
+                                + clear,
+                        ps -> {},
+                        rs ->
+                                new Legacy(
+                                        rs.getString(1), null, rs.getString(3), rs.getString(4)))) {
+            String row = "payments/" + l.key();
+            done +=
+                    update(
+                            "UPDATE payments SET payer_openid = ?, payer_openid_hmac = ?,"
+                                    + " transaction_id = ?, transaction_id_hmac = ?"
+                                    + " WHERE out_trade_no = ? AND payer_openid = ?"
+                                    + " AND transaction_id IS NOT DISTINCT FROM ?",
+                            ps -> {
+                                String openid = cipher.decrypt(PAYER_OPENID, row, l.a());
+                                String tx = cipher.decrypt(TRANSACTION_ID, row, l.b());
+                                ps.setString(1, reencrypt(PAYER_OPENID, row, l.a()));
+                                ps.setString(2, cipher.lookup(PAYER_OPENID, openid));
+                                ps.setString(3, reencrypt(TRANSACTION_ID, row, l.b()));
+                                ps.setString(4, cipher.lookup(TRANSACTION_ID, tx));
+                                ps.setString(5, l.key());
+                                ps.setString(6, l.a());
+                                ps.setString(7, l.b());
+                            });
+        }
+        for (Legacy l :
+                list(
+                        "SELECT out_trade_no, NULL, transaction_id, NULL FROM order_notices"
+                                + " WHERE transaction_id"
+                                + clear,
+                        ps -> {},
+                        rs -> new Legacy(rs.getString(1), null, rs.getString(3), null))) {
+            done +=
+                    update(
+                            "UPDATE order_notices SET transaction_id = ? WHERE out_trade_no = ?"
+                                    + " AND transaction_id = ?",
+                            ps -> {
+                                ps.setString(
+                                        1,
+                                        cipher.encrypt(
+                                                TRANSACTION_ID, "payments/" + l.key(), l.a()));
+                                ps.setString(2, l.key());
+                                ps.setString(3, l.a());
+                            });
+        }
+        for (Legacy l :
+                list(
+                        "SELECT run_id, out_trade_no, transaction_id, NULL"
+                                + " FROM reconciliation_differences WHERE transaction_id"
+                                + clear,
+                        ps -> {},
+                        rs ->
+                                new Legacy(
+                                        rs.getString(1), rs.getString(2), rs.getString(3), null))) {
+            done +=
+                    update(
+                            "UPDATE reconciliation_differences SET transaction_id = ?"
+                                    + " WHERE run_id = ? AND out_trade_no = ? AND transaction_id = ?",
+                            ps -> {
+                                ps.setString(
+                                        1,
+                                        cipher.encrypt(
+                                                TRANSACTION_ID,
+                                                "reconciliation_differences/"
+                                                        + l.key()
+                                                        + "/"
+                                                        + l.key2(),
+                                                l.a()));
+                                ps.setString(2, l.key());
+                                ps.setString(3, l.key2());
+                                ps.setString(4, l.a());
+                            });
+        }
+        return done;
+    }
+
+    private String reencrypt(String field, String row, String stored) {
+        return stored == null || stored.startsWith(FieldCipher.PREFIX)
+                ? stored
+                : cipher.encrypt(field, row, stored);
     }
 
     // --- JDBC plumbing --------------------------------------------------------------------

@@ -32,7 +32,7 @@ public class ReconciliationStore {
                     PaymentStore.setInstant(ps, 1, from);
                     PaymentStore.setInstant(ps, 2, to);
                 },
-                PaymentStore::readPayment);
+                db::readPayment);
     }
 
     /** Stores a finished run: its differences first, then the run row that makes it visible. */
@@ -46,7 +46,13 @@ public class ReconciliationStore {
                         ps.setString(1, report.runId());
                         ps.setString(2, d.outTradeNo());
                         ps.setString(3, d.kind().name());
-                        ps.setString(4, d.transactionId());
+                        ps.setString(
+                                4,
+                                db.cipher()
+                                        .encrypt(
+                                                PaymentStore.TRANSACTION_ID,
+                                                differenceRow(report.runId(), d.outTradeNo()),
+                                                d.transactionId()));
                         setLong(ps, 5, d.ourFen());
                         setLong(ps, 6, d.wechatFen());
                         ps.setString(7, d.detail());
@@ -95,10 +101,20 @@ public class ReconciliationStore {
                                                         ReconciliationReport.Kind.valueOf(
                                                                 rs.getString(1)),
                                                         rs.getString(2),
-                                                        rs.getString(3),
+                                                        db.cipher()
+                                                                .decrypt(
+                                                                        PaymentStore.TRANSACTION_ID,
+                                                                        differenceRow(
+                                                                                r.runId(),
+                                                                                rs.getString(2)),
+                                                                        rs.getString(3)),
                                                         rs.getObject(4, Long.class),
                                                         rs.getObject(5, Long.class),
                                                         rs.getString(6)))));
+    }
+
+    private static String differenceRow(String runId, String outTradeNo) {
+        return "reconciliation_differences/" + runId + "/" + outTradeNo;
     }
 
     private static void setLong(java.sql.PreparedStatement ps, int index, Long value)

@@ -15,10 +15,13 @@ import io.scanorder.payment.store.OrderNotice;
 import io.scanorder.payment.store.OrderNoticeStore;
 import io.scanorder.payment.store.PaymentState;
 import io.scanorder.payment.store.PaymentStore;
+import io.scanorder.payment.store.RefundNotice;
 import io.scanorder.payment.store.StateReport;
+import io.scanorder.proto.order.v1.RefundOutcome;
 import io.scanorder.proto.payment.v1.PaymentServiceGrpc;
 import io.scanorder.proto.payment.v1.PrepayRequest;
 import io.scanorder.proto.payment.v1.QueryPaymentRequest;
+import io.scanorder.proto.payment.v1.RefundRequest;
 import io.scanorder.wechatsim.WeChatSimulator;
 import io.scanorder.wechatsim.pay.notify.DeliveryOutcome;
 import jakarta.inject.Inject;
@@ -197,6 +200,140 @@ class OrderNotificationIT {
                             assertThat(r.refund()).isEqualTo(3_800);
                         });
         assertThat(store.findRefund(orderId + "_R50")).isPresent();
+    }
+
+    @Test
+    void aHundredRefundNotificationsReachTheOrderServiceOnceAfterThePayment() {
+        String outTradeNo = prepay(5_000);
+        String orderId = outTradeNo.split("_")[0];
+        wechat.pay().pay(MCH, outTradeNo);
+        await().atMost(WAIT).until(() -> status(outTradeNo) == OrderNotice.Status.DELIVERED);
+        wechat.pay().notifications().duplicate(100);
+
+        payments.withDeadlineAfter(15, TimeUnit.SECONDS)
+                .refund(
+                        RefundRequest.newBuilder()
+                                .setStoreCode(STORE)
+                                .setOutTradeNo(outTradeNo)
+                                .setOutRefundNo(orderId + "_R1")
+                                .setRefundFen(2_000)
+                                .setTotalFen(5_000)
+                                .setReason("one dish sold out")
+                                .build());
+
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                wechat.pay().deliveries().stream()
+                                                .filter(d -> d.subject().equals(orderId + "_R1"))
+                                                .filter(
+                                                        d ->
+                                                                d.outcome()
+                                                                        == DeliveryOutcome
+                                                                                .ACKNOWLEDGED)
+                                                .count()
+                                        == 100);
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                notices.findRefund(orderId + "_R1")
+                                        .map(n -> n.status() == RefundNotice.Status.DELIVERED)
+                                        .orElse(false));
+        sleep(Duration.ofSeconds(1));
+        assertThat(orders.refundCallsFor(orderId + "_R1"))
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.request().getOrderId()).isEqualTo(orderId);
+                            assertThat(c.request().getOutTradeNo()).isEqualTo(outTradeNo);
+                            assertThat(c.request().getRefundFen()).isEqualTo(2_000);
+                            assertThat(c.request().getOutcome())
+                                    .isEqualTo(RefundOutcome.REFUND_OUTCOME_SUCCESS);
+                            assertThat(c.request().getTransactionId())
+                                    .isEqualTo(
+                                            store.find(outTradeNo).orElseThrow().transactionId());
+                            assertThat(c.request().getRefundId()).isNotBlank();
+                            assertThat(c.request().hasSucceededAt()).isTrue();
+                        });
+        // The payment was reported before its refund.
+        assertThat(orders.callsFor(outTradeNo)).hasSize(1);
+    }
+
+    @Test
+    void aRefundWhoseNotificationIsLostIsQueriedAndReportedToo() {
+        String outTradeNo = prepay(880);
+        String orderId = outTradeNo.split("_")[0];
+        wechat.pay().pay(MCH, outTradeNo);
+        await().atMost(WAIT).until(() -> status(outTradeNo) == OrderNotice.Status.DELIVERED);
+        wechat.pay().notifications().suppressNext(1);
+
+        payments.withDeadlineAfter(15, TimeUnit.SECONDS)
+                .refund(
+                        RefundRequest.newBuilder()
+                                .setStoreCode(STORE)
+                                .setOutTradeNo(outTradeNo)
+                                .setOutRefundNo(orderId + "_R1")
+                                .setRefundFen(880)
+                                .setTotalFen(880)
+                                .build());
+
+        // No notification comes: the fallback query (after 1 s in tests) finds the outcome.
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                notices.findRefund(orderId + "_R1")
+                                        .map(n -> n.status() == RefundNotice.Status.DELIVERED)
+                                        .orElse(false));
+        assertThat(wechat.pay().deliveries())
+                .noneMatch(
+                        d ->
+                                d.subject().equals(orderId + "_R1")
+                                        && d.outcome() == DeliveryOutcome.ACKNOWLEDGED);
+        assertThat(store.findRefund(orderId + "_R1").orElseThrow().state())
+                .isEqualTo(io.scanorder.payment.store.RefundState.SUCCESS);
+        assertThat(orders.refundCallsFor(orderId + "_R1"))
+                .singleElement()
+                .satisfies(
+                        c ->
+                                assertThat(c.request().getOutcome())
+                                        .isEqualTo(RefundOutcome.REFUND_OUTCOME_SUCCESS));
+    }
+
+    @Test
+    void aRefundOutcomeWaitsWhileTheOrderServiceIsDownAndArrivesOnceItIsBack() {
+        String outTradeNo = prepay(1_200);
+        String orderId = outTradeNo.split("_")[0];
+        wechat.pay().pay(MCH, outTradeNo);
+        await().atMost(WAIT).until(() -> status(outTradeNo) == OrderNotice.Status.DELIVERED);
+        orders.stop();
+
+        payments.withDeadlineAfter(15, TimeUnit.SECONDS)
+                .refund(
+                        RefundRequest.newBuilder()
+                                .setStoreCode(STORE)
+                                .setOutTradeNo(outTradeNo)
+                                .setOutRefundNo(orderId + "_R1")
+                                .setRefundFen(1_200)
+                                .setTotalFen(1_200)
+                                .build());
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                notices.findRefund(orderId + "_R1")
+                                        .map(n -> n.attempts() >= 2)
+                                        .orElse(false));
+        assertThat(notices.findRefund(orderId + "_R1").orElseThrow().lastError())
+                .startsWith("UNAVAILABLE");
+
+        orders.start();
+
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                notices.findRefund(orderId + "_R1")
+                                        .map(n -> n.status() == RefundNotice.Status.DELIVERED)
+                                        .orElse(false));
+        assertThat(orders.refundCallsFor(orderId + "_R1")).hasSize(1);
     }
 
     // --- helpers -------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import io.grpc.stub.StreamObserver;
 import io.scanorder.proto.order.v1.OrderPaymentsGrpc;
 import io.scanorder.proto.order.v1.RecordPaymentRequest;
 import io.scanorder.proto.order.v1.RecordPaymentResponse;
+import io.scanorder.proto.order.v1.RecordRefundRequest;
+import io.scanorder.proto.order.v1.RecordRefundResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -19,15 +21,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real gRPC server (grpc-java, on a loopback port) standing in for the order service's
  * OrderPayments: it records every call and its answer, refuses the orders a test marks as closed
- * with FAILED_PRECONDITION as the order service does, and can be stopped and started again on the
- * same port to play an order service that is down.
+ * with FAILED_PRECONDITION as the order service does, acknowledges RecordRefund calls, and can be
+ * stopped and started again on the same port to play an order service that is down.
  */
 public final class RecordingOrderService implements AutoCloseable {
     /** One received call and what it was answered. */
     public record Call(RecordPaymentRequest request, Status.Code answer) {}
 
     private final int port;
+
+    /** One received RecordRefund call and what it was answered. */
+    public record RefundCall(RecordRefundRequest request, Status.Code answer) {}
+
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<RefundCall> refundCalls = new CopyOnWriteArrayList<>();
     private final Map<String, String> refusals = new ConcurrentHashMap<>();
     private final Map<String, String> paidBy = new ConcurrentHashMap<>();
     private Server server;
@@ -78,6 +85,13 @@ public final class RecordingOrderService implements AutoCloseable {
         return calls.stream().filter(c -> c.request().getOutTradeNo().equals(outTradeNo)).toList();
     }
 
+    /** Every RecordRefund call received for a refund, in arrival order. */
+    public List<RefundCall> refundCallsFor(String outRefundNo) {
+        return refundCalls.stream()
+                .filter(c -> c.request().getOutRefundNo().equals(outRefundNo))
+                .toList();
+    }
+
     @Override
     public void close() {
         stop();
@@ -101,6 +115,27 @@ public final class RecordingOrderService implements AutoCloseable {
                             .setOrderId(request.getOrderId())
                             .setOrderState("PAID")
                             .setNewlyRecorded(first == null)
+                            .build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void recordRefund(
+                RecordRefundRequest request, StreamObserver<RecordRefundResponse> response) {
+            boolean first =
+                    refundCalls.stream()
+                            .noneMatch(
+                                    c ->
+                                            c.request()
+                                                    .getOutRefundNo()
+                                                    .equals(request.getOutRefundNo()));
+            refundCalls.add(new RefundCall(request, Status.Code.OK));
+            response.onNext(
+                    RecordRefundResponse.newBuilder()
+                            .setOrderId(request.getOrderId())
+                            .setOrderState("REFUNDED")
+                            .setNewlyRecorded(first)
+                            .setRefundedFen(request.getRefundFen())
                             .build());
             response.onCompleted();
         }
