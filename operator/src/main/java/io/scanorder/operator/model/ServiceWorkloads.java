@@ -47,6 +47,9 @@ public final class ServiceWorkloads {
                     "WECHAT_MERCHANT_SERIAL_NUMBER", "merchant-serial-number",
                     "WECHAT_NOTIFY_URL", "notify-url");
 
+    /** Payment service variable with {@code spec.payment.maxOrderAmountFen}, when set. */
+    public static final String MAX_ORDER_FEN_ENV = "SCANORDER_MAX_ORDER_FEN";
+
     /** Payment service variable with the WeChat Pay mode: DIRECT or SERVICE_PROVIDER. */
     public static final String PAY_MODE_ENV = "WECHAT_PAY_MODE";
 
@@ -205,6 +208,11 @@ public final class ServiceWorkloads {
     private static void paymentModeEnv(List<EnvVar> env, PaymentSpec payment) {
         boolean serviceProvider = payment.getMode() == PaymentMode.SERVICE_PROVIDER;
         env.add(value(PAY_MODE_ENV, serviceProvider ? "SERVICE_PROVIDER" : "DIRECT"));
+        if (payment.getMaxOrderAmountFen() != null) {
+            // The payment service checks the single-order limit again, independently of the order
+            // service: neither alone can be talked into a larger payment.
+            env.add(value(MAX_ORDER_FEN_ENV, payment.getMaxOrderAmountFen().toString()));
+        }
         if (serviceProvider) {
             env.add(value(SUB_MCH_ID_ENV, payment.getSubMchId()));
             env.add(

@@ -241,6 +241,8 @@ class HelmChartIT {
                         "ScanOrderPrinterPaperOut",
                         "ScanOrderOutboxBacklog",
                         "ScanOrderPaymentNotificationFailures",
+                        "ScanOrderPaymentNoticesStuck",
+                        "ScanOrderReconciliationMismatch",
                         "ScanOrderOrderLatencyHigh");
         // The example's thresholds reach the rules.
         assertThat(alerts(objects))
@@ -258,7 +260,7 @@ class HelmChartIT {
         Set<String> anchors = anchors(Files.readString(OPERATIONS));
 
         List<Map<String, Object>> alerts = alerts(render(EXAMPLE_VALUES));
-        assertThat(alerts).hasSize(5);
+        assertThat(alerts).hasSize(7);
         for (Map<String, Object> alert : alerts) {
             @SuppressWarnings("unchecked")
             String runbook = ((Map<String, String>) alert.get("annotations")).get("runbook_url");

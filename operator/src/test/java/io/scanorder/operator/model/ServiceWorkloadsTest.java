@@ -283,6 +283,28 @@ class ServiceWorkloadsTest {
     }
 
     @Test
+    void paymentServiceGetsTheStoresSingleOrderLimitOnlyWhenItHasOne() throws IOException {
+        Store store = StoreConfigTest.exampleStore(); // maxOrderAmountFen 500000
+
+        assertThat(
+                        env(
+                                container(
+                                        ServiceWorkloads.deployment(
+                                                store, StoreService.PAYMENT, CONFIG, null))))
+                .containsEntry("SCANORDER_MAX_ORDER_FEN", "500000");
+
+        store.getSpec().getPayment().setMaxOrderAmountFen(null);
+        // Without a limit in the spec the service's own default applies, not an empty value.
+        assertThat(
+                        container(
+                                        ServiceWorkloads.deployment(
+                                                store, StoreService.PAYMENT, CONFIG, null))
+                                .getEnv())
+                .extracting(EnvVar::getName)
+                .doesNotContain("SCANORDER_MAX_ORDER_FEN");
+    }
+
+    @Test
     void changingTheSubMerchantChangesThePaymentPodTemplate() throws IOException {
         Store store = StoreConfigTest.exampleStore();
         Deployment before = ServiceWorkloads.deployment(store, StoreService.PAYMENT, CONFIG, null);
