@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * Desired state of the broker service account a store's order service dispatches kitchen tickets
@@ -53,14 +54,29 @@ public final class OrderBrokerAccount {
     }
 
     /**
-     * The Secrets the store's order service account needs.
+     * The Secrets the store's order service account needs, checking an existing line with {@link
+     * DeviceCredentials#matches}.
      *
      * @param existingAccount the account Secret as it is now, or null: its password is kept
      * @param existingLine the broker Secret's credential line now, or null: kept while it names
-     *     this account and verifies its password (hashing is slow on purpose), otherwise replaced
+     *     this account and verifies its password, otherwise replaced by a fresh hash
      */
     public static Desired desired(
             Store store, Secret existingAccount, String existingLine, SecureRandom random) {
+        return desired(store, existingAccount, existingLine, random, DeviceCredentials::matches);
+    }
+
+    /**
+     * As {@link #desired(Store, Secret, String, SecureRandom)}, verifying with {@code verifies}
+     * (encoded hash, password): PBKDF2 is slow on purpose, so a caller may remember lines it has
+     * verified already.
+     */
+    public static Desired desired(
+            Store store,
+            Secret existingAccount,
+            String existingLine,
+            SecureRandom random,
+            BiPredicate<String, String> verifies) {
         String username = username(store);
         String password =
                 password(existingAccount).orElseGet(() -> DeviceCredentials.newPassword(random));
@@ -68,8 +84,7 @@ public final class OrderBrokerAccount {
         String line =
                 existingLine != null
                                 && existingLine.startsWith(prefix)
-                                && DeviceCredentials.matches(
-                                        existingLine.substring(prefix.length()), password)
+                                && verifies.test(existingLine.substring(prefix.length()), password)
                         ? existingLine
                         : prefix + DeviceCredentials.hash(password, random);
         Map<String, String> account = new LinkedHashMap<>();
@@ -114,6 +129,14 @@ public final class OrderBrokerAccount {
                 .withType("Opaque")
                 .withData(DeviceCredentials.encode(clear))
                 .build();
+    }
+
+    /**
+     * A digest of a verified (hash, password) pair, so a caller can remember the verification
+     * without keeping the password itself.
+     */
+    public static String fingerprint(String encodedHash, String password) {
+        return sha256Hex(encodedHash + "\n" + password);
     }
 
     private static String sha256Hex(String text) {

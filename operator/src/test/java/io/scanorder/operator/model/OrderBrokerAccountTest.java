@@ -10,6 +10,8 @@ import io.scanorder.broker.topic.TopicPolicy;
 import io.scanorder.crds.v1alpha1.Store;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OrderBrokerAccountTest {
@@ -110,6 +112,35 @@ class OrderBrokerAccountTest {
         assertThat(line).isNotEqualTo(staleLine);
         assertThat(CredentialFile.parseLine(line).passwordHash().matches(password.toCharArray()))
                 .isTrue();
+    }
+
+    @Test
+    void callerCanSkipTheSlowCheckForALineItVerifiedBefore() throws IOException {
+        Store store = store("lotus-kitchen", "jingan");
+        OrderBrokerAccount.Desired first = OrderBrokerAccount.desired(store, null, null, RANDOM);
+        String line = value(first.brokerHash(), "credentials").strip();
+        String password = value(first.account(), "password");
+        String hash = line.substring(line.lastIndexOf(':') + 1);
+        List<String> checked = new ArrayList<>();
+
+        OrderBrokerAccount.Desired kept =
+                OrderBrokerAccount.desired(
+                        store,
+                        first.account(),
+                        line,
+                        RANDOM,
+                        (encoded, candidate) -> checked.add(encoded + " " + candidate));
+        OrderBrokerAccount.Desired replaced =
+                OrderBrokerAccount.desired(
+                        store, first.account(), line, RANDOM, (encoded, candidate) -> false);
+
+        assertThat(checked).containsExactly(hash + " " + password);
+        assertThat(value(kept.brokerHash(), "credentials").strip()).isEqualTo(line);
+        assertThat(value(replaced.brokerHash(), "credentials").strip()).isNotEqualTo(line);
+        assertThat(OrderBrokerAccount.fingerprint(hash, password))
+                .isEqualTo(OrderBrokerAccount.fingerprint(hash, password))
+                .isNotEqualTo(OrderBrokerAccount.fingerprint(hash, password + "x"))
+                .doesNotContain(password);
     }
 
     @Test
