@@ -92,17 +92,17 @@ public class KitchenDeviceReconciler implements Reconciler<KitchenDevice>, Clean
         String prefix =
                 DeviceCredentials.brokerLinePrefix(device.getMetadata().getName(), storeCode);
 
-        Secret existing = secret(client, ns, DeviceCredentials.deviceSecretName(device));
+        Secret existing = Secrets.get(client, ns, DeviceCredentials.deviceSecretName(device));
         // Generated once: later passes reuse what the device Secret already holds.
         Issued issued =
                 Issued.from(existing).orElseGet(() -> Issued.generate(random, clock.instant()));
-        apply(
+        Secrets.apply(
                 client,
                 existing,
                 DeviceCredentials.deviceSecret(device, storeCode, brokerUri, issued));
 
-        Secret brokerExisting = secret(client, ns, DeviceCredentials.brokerSecretName(device));
-        Optional<String> line = brokerLine(brokerExisting);
+        Secret brokerExisting = Secrets.get(client, ns, DeviceCredentials.brokerSecretName(device));
+        Optional<String> line = Secrets.brokerLine(brokerExisting);
         // Hashing is slow on purpose; keep the line while it names this device and store and
         // verifies the current password (it would not after the password was regenerated).
         boolean current =
@@ -118,7 +118,7 @@ public class KitchenDeviceReconciler implements Reconciler<KitchenDevice>, Clean
                             device.getMetadata().getName(),
                             storeCode,
                             DeviceCredentials.hash(issued.password(), random));
-            apply(client, brokerExisting, DeviceCredentials.brokerSecret(device, fresh));
+            Secrets.apply(client, brokerExisting, DeviceCredentials.brokerSecret(device, fresh));
         }
 
         KitchenDeviceStatus previous = device.getStatus();
@@ -323,35 +323,5 @@ public class KitchenDeviceReconciler implements Reconciler<KitchenDevice>, Clean
         status.setCredentialsSecret(credentialsSecret);
         status.setConditions(conditions.build());
         device.setStatus(status);
-    }
-
-    private static Secret secret(KubernetesClient client, String ns, String name) {
-        return client.secrets().inNamespace(ns).withName(name).get();
-    }
-
-    private static Optional<String> brokerLine(Secret secret) {
-        if (secret == null
-                || secret.getData() == null
-                || secret.getData().get(DeviceCredentials.BROKER_KEY) == null) {
-            return Optional.empty();
-        }
-        return Optional.of(
-                DeviceCredentials.decode(secret.getData().get(DeviceCredentials.BROKER_KEY))
-                        .strip());
-    }
-
-    /** Creates the Secret, or replaces it when its content or labels differ. */
-    private static void apply(KubernetesClient client, Secret existing, Secret desired) {
-        if (existing == null) {
-            client.resource(desired).create();
-            return;
-        }
-        if (Objects.equals(existing.getData(), desired.getData())
-                && Objects.equals(
-                        existing.getMetadata().getLabels(), desired.getMetadata().getLabels())) {
-            return;
-        }
-        desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-        client.resource(desired).update();
     }
 }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scanorder.operator.model.DeviceCredentials;
+import io.scanorder.operator.model.OperatorConfig;
 import io.scanorder.operator.model.OperatorRuntime;
 import io.scanorder.operator.model.OrderServiceLink;
 import java.time.Clock;
@@ -42,16 +43,37 @@ public final class OperatorMain {
     }
 
     /**
-     * As {@link #create(KubernetesClient, Clock, Consumer)}, calling the order services through the
-     * given channels (tests point them at their own gRPC server).
+     * As {@link #create(KubernetesClient, Clock, OrderServiceChannels, OperatorConfig, Consumer)}
+     * with the operator settings of the environment.
      */
     public static Operator create(
             KubernetesClient client,
             Clock clock,
             OrderServiceChannels orderServices,
             Consumer<ConfigurationServiceOverrider> overrides) {
-        Operator operator = new Operator(o -> overrides.accept(o.withKubernetesClient(client)));
-        operator.register(new StoreReconciler(clock, orderServices));
+        return create(
+                client, clock, orderServices, OperatorConfig.fromEnv(System.getenv()), overrides);
+    }
+
+    /**
+     * As {@link #create(KubernetesClient, Clock, Consumer)}, calling the order services through the
+     * given channels (tests point them at their own gRPC server), with the given images and broker
+     * for the store services.
+     */
+    public static Operator create(
+            KubernetesClient client,
+            Clock clock,
+            OrderServiceChannels orderServices,
+            OperatorConfig config,
+            Consumer<ConfigurationServiceOverrider> overrides) {
+        Operator operator =
+                new Operator(
+                        o ->
+                                overrides.accept(
+                                        o.withKubernetesClient(client)
+                                                .withDependentResourceFactory(
+                                                        new ConfiguredDependents(config))));
+        operator.register(new StoreReconciler(clock, orderServices, config.serviceBrokerUri()));
         operator.register(new MenuReconciler(clock, orderServices));
         operator.register(
                 new KitchenDeviceReconciler(

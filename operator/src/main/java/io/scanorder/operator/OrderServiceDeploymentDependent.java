@@ -10,11 +10,17 @@ import io.scanorder.operator.model.StoreService;
 
 /** The order service's Deployment; keeps the replicas the autoscaler chose. */
 public class OrderServiceDeploymentDependent
-        extends CRUDKubernetesDependentResource<Deployment, Store> {
-    private final OperatorConfig config = OperatorConfig.fromEnv(System.getenv());
+        extends CRUDKubernetesDependentResource<Deployment, Store>
+        implements ConfiguredDependents.UsesOperatorConfig {
+    private volatile OperatorConfig config = OperatorConfig.fromEnv(System.getenv());
 
     public OrderServiceDeploymentDependent() {
         super(Deployment.class);
+    }
+
+    @Override
+    public void use(OperatorConfig config) {
+        this.config = config;
     }
 
     @Override

@@ -10,11 +10,17 @@ import io.scanorder.operator.model.StoreService;
 
 /** The payment service's Deployment, with the store's merchant Secret mounted. */
 public class PaymentServiceDeploymentDependent
-        extends CRUDKubernetesDependentResource<Deployment, Store> {
-    private final OperatorConfig config = OperatorConfig.fromEnv(System.getenv());
+        extends CRUDKubernetesDependentResource<Deployment, Store>
+        implements ConfiguredDependents.UsesOperatorConfig {
+    private volatile OperatorConfig config = OperatorConfig.fromEnv(System.getenv());
 
     public PaymentServiceDeploymentDependent() {
         super(Deployment.class);
+    }
+
+    @Override
+    public void use(OperatorConfig config) {
+        this.config = config;
     }
 
     @Override

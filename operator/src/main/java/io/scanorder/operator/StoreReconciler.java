@@ -1,6 +1,8 @@
 package io.scanorder.operator;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -22,7 +24,10 @@ import io.scanorder.crds.v1alpha1.KitchenDevice;
 import io.scanorder.crds.v1alpha1.Menu;
 import io.scanorder.crds.v1alpha1.Store;
 import io.scanorder.crds.v1alpha1.StoreStatus;
+import io.scanorder.operator.model.DeviceCredentials;
 import io.scanorder.operator.model.MenuPublication;
+import io.scanorder.operator.model.OperatorConfig;
+import io.scanorder.operator.model.OrderBrokerAccount;
 import io.scanorder.operator.model.StatusAggregator;
 import io.scanorder.operator.model.StoreConfig;
 import io.scanorder.operator.model.StoreDefinitions;
@@ -30,6 +35,7 @@ import io.scanorder.operator.model.StoreDevices;
 import io.scanorder.operator.model.StoreEvents;
 import io.scanorder.operator.model.StoreNames;
 import io.scanorder.operator.model.StoreService;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -70,13 +76,33 @@ public class StoreReconciler implements Reconciler<Store> {
     /** Consecutive failed attempts to reach each store's order service, for the retry backoff. */
     private final Map<ResourceID, Integer> failures = new ConcurrentHashMap<>();
 
+    /** MQTT URI order services dispatch through, or null: then they get no broker account. */
+    private final String serviceBrokerUri;
+
+    private final SecureRandom random = new SecureRandom();
+
+    /**
+     * Per store, the fingerprint of the broker line and password last verified: a Store reconciles
+     * on every device status change, and a PBKDF2 check each time would cost the operator ~0.1 s of
+     * CPU per pass.
+     */
+    private final Map<ResourceID, String> verifiedLines = new ConcurrentHashMap<>();
+
     public StoreReconciler(Clock clock, OrderServiceChannels services) {
+        this(clock, services, OperatorConfig.fromEnv(System.getenv()).serviceBrokerUri());
+    }
+
+    public StoreReconciler(Clock clock, OrderServiceChannels services, String serviceBrokerUri) {
         this.clock = clock;
         this.services = services;
+        this.serviceBrokerUri = serviceBrokerUri;
     }
 
     @Override
     public UpdateControl<Store> reconcile(Store store, Context<Store> context) {
+        if (serviceBrokerUri != null) {
+            applyOrderBrokerAccount(store, context.getClient());
+        }
         boolean applied = context.getSecondaryResource(ConfigMap.class).isPresent();
         Condition orderReady = Secondaries.readiness(store, context, StoreService.ORDER);
         TablesRound tables = publishTables(store, context, orderReady);
@@ -197,6 +223,36 @@ public class StoreReconciler implements Reconciler<Store> {
                             + String.format(Locale.ROOT, "%.1fs", delay.toMillis() / 1000.0),
                     delay);
         }
+    }
+
+    /**
+     * The order service's broker account, issued once: read back by name (no watch, so a password
+     * is never regenerated from a stale cache), only the hash given to the broker.
+     */
+    private void applyOrderBrokerAccount(Store store, KubernetesClient client) {
+        String ns = store.getMetadata().getNamespace();
+        Secret account = Secrets.get(client, ns, StoreNames.orderBrokerSecretName(store));
+        Secret hash = Secrets.get(client, ns, StoreNames.orderBrokerHashSecretName(store));
+        ResourceID id = ResourceID.fromResource(store);
+        OrderBrokerAccount.Desired desired =
+                OrderBrokerAccount.desired(
+                        store,
+                        account,
+                        Secrets.brokerLine(hash).orElse(null),
+                        random,
+                        (encoded, password) -> {
+                            String fingerprint = OrderBrokerAccount.fingerprint(encoded, password);
+                            if (fingerprint.equals(verifiedLines.get(id))) {
+                                return true;
+                            }
+                            boolean matches = DeviceCredentials.matches(encoded, password);
+                            if (matches) {
+                                verifiedLines.put(id, fingerprint);
+                            }
+                            return matches;
+                        });
+        Secrets.apply(client, account, desired.account());
+        Secrets.apply(client, hash, desired.brokerHash());
     }
 
     @Override

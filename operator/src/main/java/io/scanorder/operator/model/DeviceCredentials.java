@@ -1,5 +1,6 @@
 package io.scanorder.operator.model;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -231,7 +232,8 @@ public final class DeviceCredentials {
         return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 
-    private static Map<String, String> encode(Map<String, String> clear) {
+    /** Base64-encodes each value, as a Secret's data holds them. */
+    static Map<String, String> encode(Map<String, String> clear) {
         Map<String, String> data = new LinkedHashMap<>();
         clear.forEach(
                 (k, v) ->
@@ -249,12 +251,13 @@ public final class DeviceCredentials {
         return labels;
     }
 
-    private static io.fabric8.kubernetes.api.model.OwnerReference owner(KitchenDevice device) {
+    /** Controller reference to {@code owner}: its objects are garbage-collected with it. */
+    static io.fabric8.kubernetes.api.model.OwnerReference owner(HasMetadata owner) {
         return new OwnerReferenceBuilder()
-                .withApiVersion(device.getApiVersion())
-                .withKind(device.getKind())
-                .withName(device.getMetadata().getName())
-                .withUid(device.getMetadata().getUid())
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
                 .withController(true)
                 .withBlockOwnerDeletion(true)
                 .build();

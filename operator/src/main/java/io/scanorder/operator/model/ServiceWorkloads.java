@@ -73,14 +73,11 @@ public final class ServiceWorkloads {
                     "SCANORDER_DINER_SESSIONS_SIGNING_KEY", "session-signing-key");
 
     /**
-     * Secret, in the store's namespace, with the order service's broker service account: keys
-     * {@code username} and {@code password} (the account must also be in the broker's credential
-     * file, see docs/operations.md "Broker credentials"). Referenced only when the operator knows
-     * the in-cluster broker URI ({@link OperatorConfig#serviceBrokerUri()}).
+     * Environment variable of the order service -> key of its broker account Secret ({@link
+     * StoreNames#orderBrokerSecretName}, which the StoreReconciler issues with {@link
+     * OrderBrokerAccount}). Referenced only when the operator knows the in-cluster broker URI
+     * ({@link OperatorConfig#serviceBrokerUri()}).
      */
-    public static final String ORDER_BROKER_SECRET = "scanorder-order-broker";
-
-    /** Environment variable of the order service -> key of {@link #ORDER_BROKER_SECRET}. */
     public static final Map<String, String> ORDER_BROKER_ENV =
             Map.of(
                     "SCANORDER_KITCHEN_MQTT_USERNAME", "username",
@@ -248,7 +245,7 @@ public final class ServiceWorkloads {
             env.add(value("SCANORDER_PAYMENT_GRPC_HOST", StoreService.PAYMENT.resourceName(store)));
             if (config.serviceBrokerUri() != null) {
                 env.add(value("SCANORDER_KITCHEN_MQTT_URI", config.serviceBrokerUri()));
-                secretEnv(env, ORDER_BROKER_SECRET, ORDER_BROKER_ENV);
+                secretEnv(env, StoreNames.orderBrokerSecretName(store), ORDER_BROKER_ENV);
             }
         }
         if (service == StoreService.PAYMENT) {

@@ -21,6 +21,23 @@ public final class StoreNames {
     }
 
     /**
+     * Name of the Secret with the order service's broker account ({@code username}, {@code
+     * password}), which the order Deployment reads.
+     */
+    public static String orderBrokerSecretName(Store store) {
+        return store.getMetadata().getName() + "-order-broker";
+    }
+
+    /**
+     * Name of the Secret the broker reads that account's hashed credential line from. Not {@code
+     * -broker-credential}, the suffix of a KitchenDevice's broker Secret, so a device named {@code
+     * <store>-order} cannot collide with it.
+     */
+    public static String orderBrokerHashSecretName(Store store) {
+        return store.getMetadata().getName() + "-order-broker-hash";
+    }
+
+    /**
      * The labels a Deployment selects its pods by, and a NetworkPolicy or PodDisruptionBudget the
      * pods of one service of one store by. Only the store name and component: selectors are
      * immutable, and the store code may be edited.

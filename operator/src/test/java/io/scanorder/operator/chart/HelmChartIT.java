@@ -192,7 +192,8 @@ class HelmChartIT {
         }
         needed.add("scanorder.io|menus/status|patch");
         // KitchenDeviceReconciler has no dependents: it reads its Secrets by name (so an issued
-        // password is reused, never regenerated), and its finalizer deletes them.
+        // password is reused, never regenerated), and its finalizer deletes them. StoreReconciler
+        // issues each order service's broker account Secrets the same way (garbage-collected).
         for (String verb : List.of("get", "list", "watch", "patch")) {
             needed.add("scanorder.io|kitchendevices|" + verb);
         }

@@ -89,9 +89,8 @@ class ServiceWorkloadsTest {
                         "SCANORDER_KITCHEN_MQTT_URI", "tcp://scanorder-broker.scanorder.svc:1883")
                 .containsEntry("SCANORDER_PAYMENT_GRPC_HOST", "jingan-payment");
         assertThat(secretEnv(order))
-                .containsEntry("SCANORDER_KITCHEN_MQTT_USERNAME", "scanorder-order-broker/username")
-                .containsEntry(
-                        "SCANORDER_KITCHEN_MQTT_PASSWORD", "scanorder-order-broker/password");
+                .containsEntry("SCANORDER_KITCHEN_MQTT_USERNAME", "jingan-order-broker/username")
+                .containsEntry("SCANORDER_KITCHEN_MQTT_PASSWORD", "jingan-order-broker/password");
         // The payment service never gets the broker account.
         Container payment =
                 container(
@@ -210,11 +209,14 @@ class ServiceWorkloadsTest {
                         .findFirst()
                         .orElseThrow();
         assertThat(merchant.getSecret().getSecretName()).isEqualTo("lotus-kitchen-wechatpay");
-        // Payment results go back to the store's own order Service.
+        // Payment results go back to the store's own order Service; the example store is a
+        // service-provider sub-merchant.
         assertThat(env(container))
                 .containsOnly(
                         Map.entry("SCANORDER_STORE", "jingan"),
-                        Map.entry("SCANORDER_ORDER_GRPC_HOST", "jingan-order"));
+                        Map.entry("SCANORDER_ORDER_GRPC_HOST", "jingan-order"),
+                        Map.entry("WECHAT_PAY_MODE", "SERVICE_PROVIDER"),
+                        Map.entry("WECHAT_SUB_MCH_ID", "1900009231"));
         assertThat(merchant.getSecret().getItems())
                 .extracting(i -> i.getKey() + "->" + i.getPath())
                 .containsExactly("apiclient_key.pem->apiclient_key.pem", "api-v3-key->api-v3-key");
