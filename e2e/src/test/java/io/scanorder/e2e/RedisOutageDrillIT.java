@@ -67,6 +67,9 @@ class RedisOutageDrillIT {
                             assertThat(again.status()).as(again.body()).isEqualTo(200);
                             assertThat(again.text("orderId")).isEqualTo(orderId);
                         });
+        // The shared cart lives in Redis: it is back for the tests that follow.
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(diner.cart(scene, token).status()).isEqualTo(200));
         assertThat(db.orders("SELECT count(*) FROM orders WHERE idempotency_key = ?", key))
                 .isEqualTo(1);
         assertThat(db.payments("SELECT count(*) FROM payments WHERE order_id = ?", orderId))
