@@ -65,9 +65,19 @@ final class KitchenSide {
      * @param stations the stations it serves
      * @param role primary or backup
      * @param endpoint where to look at it: the emulator's address or the KDS page URL
+     * @param printer the printer emulator of a printer, else null
+     * @param board the LED board emulator of an LED board, else null
+     * @param kds the KDS agent of a KDS tablet, else null
      */
     record RunningDevice(
-            String id, String type, List<String> stations, String role, String endpoint) {}
+            String id,
+            String type,
+            List<String> stations,
+            String role,
+            String endpoint,
+            PrinterEmulator printer,
+            LedBoardEmulator board,
+            KdsApplication kds) {}
 
     private KitchenSide() {}
 
@@ -177,6 +187,7 @@ final class KitchenSide {
             ExampleManifests examples,
             MqttBroker broker,
             Path workDir,
+            Path receiptsDir,
             Deque<AutoCloseable> started)
             throws InterruptedException {
         String storeCode = examples.storeCode();
@@ -205,6 +216,9 @@ final class KitchenSide {
                     AgentConfig.JOURNAL_FILE,
                     workDir.resolve("devices").resolve(id + ".journal").toString());
             String endpoint;
+            PrinterEmulator printerEmulator = null;
+            LedBoardEmulator boardEmulator = null;
+            KdsApplication kdsAgent = null;
             if (spec.getType() == DeviceType.PRINTER) {
                 int widthMm =
                         spec.getPrinter() == null || spec.getPrinter().getPaperWidthMm() == null
@@ -213,6 +227,8 @@ final class KitchenSide {
                 PaperWidth width = PaperWidth.ofMillimetres(widthMm);
                 PrinterEmulator printer = PrinterEmulator.start(0, width.columns());
                 started.push(printer);
+                printerEmulator = printer;
+                ReceiptFiles.keep(printer, id, receiptsDir);
                 props.setProperty(AgentConfig.PRINTER_HOST, "127.0.0.1");
                 props.setProperty(AgentConfig.PRINTER_PORT, Integer.toString(printer.port()));
                 props.setProperty(AgentConfig.PRINTER_WIDTH, Integer.toString(widthMm));
@@ -237,6 +253,7 @@ final class KitchenSide {
             } else if (spec.getType() == DeviceType.LED_BOARD) {
                 LedBoardEmulator board = LedBoardEmulator.start(0);
                 started.push(board);
+                boardEmulator = board;
                 props.setProperty(AgentConfig.LED_HOST, "127.0.0.1");
                 props.setProperty(AgentConfig.LED_PORT, Integer.toString(board.port()));
                 AgentConfig config = config(props, id);
@@ -266,6 +283,7 @@ final class KitchenSide {
                                 Clock.systemUTC());
                 started.push(agent);
                 agent.start();
+                kdsAgent = agent;
                 endpoint = "KDS page http://127.0.0.1:" + agent.pagePort() + "/";
             }
             running.add(
@@ -274,7 +292,10 @@ final class KitchenSide {
                             typeName(spec.getType()),
                             spec.getStations() == null ? List.of() : spec.getStations(),
                             spec.getRole() == DeviceRole.BACKUP ? "backup" : "primary",
-                            endpoint));
+                            endpoint,
+                            printerEmulator,
+                            boardEmulator,
+                            kdsAgent));
         }
         return running;
     }

@@ -66,6 +66,7 @@ public final class LocalPlatform implements AutoCloseable {
     private int tablesInService;
     private List<KitchenSide.RunningDevice> devices = List.of();
     private Path qrSheet;
+    private Path receiptsDir;
 
     private LocalPlatform() {}
 
@@ -99,6 +100,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     private Path workDir;
     private EmbeddedPostgres postgres;
+    private EmbeddedRedis redis;
     private MqttBroker broker;
 
     private void startAll(Path orderJar, Path paymentJar, PrintStream serviceOutput)
@@ -112,7 +114,7 @@ public final class LocalPlatform implements AutoCloseable {
         postgres.createDatabase(PAYMENT_DATABASE);
         endpoints.put("PostgreSQL", postgres.jdbcUrl(ORDER_DATABASE));
 
-        EmbeddedRedis redis = EmbeddedRedis.launch();
+        redis = EmbeddedRedis.launch();
         started.push(redis);
         endpoints.put("Redis", redis.uri());
 
@@ -126,6 +128,8 @@ public final class LocalPlatform implements AutoCloseable {
 
         orderGrpcPort = FreePorts.loopback();
         orderHttpPort = FreePorts.loopback();
+        // Chosen up front: each service is told where the other one's gRPC server listens.
+        paymentGrpcPort = FreePorts.loopback();
         Map<String, String> order = new LinkedHashMap<>();
         order.put("quarkus.http.host", "127.0.0.1");
         order.put("quarkus.http.port", Integer.toString(orderHttpPort));
@@ -147,6 +151,9 @@ public final class LocalPlatform implements AutoCloseable {
         order.put("scanorder.kitchen.mqtt.uri", broker.uri());
         order.put("scanorder.kitchen.mqtt.username", ORDER_BROKER_USER);
         order.put("scanorder.kitchen.mqtt.password", orderBrokerPassword);
+        // Diners' payments are started through the payment service's gRPC server.
+        order.put("scanorder.payment.grpc.host", "127.0.0.1");
+        order.put("scanorder.payment.grpc.port", Integer.toString(paymentGrpcPort));
         ServiceProcess orderService = ServiceProcess.start("order", orderJar, order, serviceOutput);
         started.push(orderService);
 
@@ -155,8 +162,10 @@ public final class LocalPlatform implements AutoCloseable {
         payment.put("quarkus.http.host", "127.0.0.1");
         payment.put("quarkus.http.port", Integer.toString(paymentHttpPort));
         payment.put("quarkus.grpc.server.host", "127.0.0.1");
-        paymentGrpcPort = FreePorts.loopback();
         payment.put("quarkus.grpc.server.port", Integer.toString(paymentGrpcPort));
+        // Recorded payments are reported to the order service (OrderPayments/RecordPayment).
+        payment.put("scanorder.payment.order-service.host", "127.0.0.1");
+        payment.put("scanorder.payment.order-service.port", Integer.toString(orderGrpcPort));
         payment.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(PAYMENT_DATABASE));
         payment.put("quarkus.datasource.username", postgres.user());
         payment.put("quarkus.datasource.password", postgres.password());
@@ -188,7 +197,11 @@ public final class LocalPlatform implements AutoCloseable {
         menuRevision = published.revisionHash();
         menuItems = published.itemCount();
         KitchenSide.registerDevices(examples, orderGrpcPort);
-        devices = List.copyOf(KitchenSide.startAgents(examples, broker, workDir, started));
+        receiptsDir = outputDir.resolve("receipts").toAbsolutePath();
+        devices =
+                List.copyOf(
+                        KitchenSide.startAgents(examples, broker, workDir, receiptsDir, started));
+        started.push(KdsOrderRelay.start(this));
         qrSheet = downloadQrSheet(outputDir);
     }
 
@@ -289,6 +302,11 @@ public final class LocalPlatform implements AutoCloseable {
         return qrSheet;
     }
 
+    /** Where every ticket the printer emulators print is saved as text. */
+    public Path receiptsDir() {
+        return receiptsDir;
+    }
+
     /** Base URL of the diner REST API (what the mini-program calls). */
     public String dinerApiBaseUrl() {
         return "http://127.0.0.1:" + orderHttpPort + "/api/v1";
@@ -357,6 +375,21 @@ public final class LocalPlatform implements AutoCloseable {
         return out.toString();
     }
 
+    /** The platform's PostgreSQL (databases {@link #ORDER_DATABASE}, {@link #PAYMENT_DATABASE}). */
+    public EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    /** The platform's Redis. */
+    public EmbeddedRedis redis() {
+        return redis;
+    }
+
+    /** The broker the services and the device agents use. */
+    public MqttBroker broker() {
+        return broker;
+    }
+
     public int orderGrpcPort() {
         return orderGrpcPort;
     }
@@ -407,6 +440,23 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** Entry point of the README's run command. */
     public static void main(String[] args) throws Exception {
+        boolean demo = false;
+        for (String arg : args) {
+            // Maven passes an empty argument when no -Dlocal.args is given.
+            if (arg.isBlank()) {
+                continue;
+            }
+            if (arg.equals("--demo")) {
+                demo = true;
+            } else {
+                System.err.println(
+                        "ScanOrder local platform: unknown argument '"
+                                + arg
+                                + "'; the only one is --demo (run one scripted dinner, then exit)");
+                System.exit(2);
+                return;
+            }
+        }
         Path orderJar = Path.of(required("scanorder.order.jar"));
         Path paymentJar = Path.of(required("scanorder.payment.jar"));
         Path examplesDir = Path.of(required("scanorder.examples.dir"));
@@ -419,6 +469,10 @@ public final class LocalPlatform implements AutoCloseable {
         } catch (IllegalStateException | IllegalArgumentException e) {
             System.err.println("ScanOrder local platform could not start: " + e.getMessage());
             System.exit(1);
+            return;
+        }
+        if (demo) {
+            System.exit(DemoDinner.runAndStop(platform, System.out, System.err));
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -30,34 +30,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The README's run command, as a test: the platform comes up with the example store's kitchen side
- * and answers from outside. One platform start for the whole class.
+ * and answers from outside, on the run's shared platform.
  */
+@ExtendWith(SharedPlatform.class)
 class LocalPlatformIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static LocalPlatform platform;
 
+    /**
+     * The run's shared platform (see {@link SharedPlatform}): it is stopped after the last class.
+     */
     @BeforeAll
-    static void startPlatform() throws Exception {
-        platform =
-                LocalPlatform.start(
-                        Path.of(System.getProperty("scanorder.order.jar")),
-                        Path.of(System.getProperty("scanorder.payment.jar")),
-                        Path.of(System.getProperty("scanorder.examples.dir")),
-                        Path.of(System.getProperty("scanorder.local.output.dir")),
-                        null);
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
+    static void startPlatform(LocalPlatform shared) {
+        platform = shared;
     }
 
     @Test
