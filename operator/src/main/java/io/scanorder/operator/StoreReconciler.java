@@ -28,6 +28,7 @@ import io.scanorder.operator.model.DeviceCredentials;
 import io.scanorder.operator.model.MenuPublication;
 import io.scanorder.operator.model.OperatorConfig;
 import io.scanorder.operator.model.OrderBrokerAccount;
+import io.scanorder.operator.model.PaymentDataKeys;
 import io.scanorder.operator.model.StatusAggregator;
 import io.scanorder.operator.model.StoreConfig;
 import io.scanorder.operator.model.StoreDefinitions;
@@ -103,6 +104,7 @@ public class StoreReconciler implements Reconciler<Store> {
         if (serviceBrokerUri != null) {
             applyOrderBrokerAccount(store, context.getClient());
         }
+        applyPaymentDataKeys(store, context.getClient());
         boolean applied = context.getSecondaryResource(ConfigMap.class).isPresent();
         Condition orderReady = Secondaries.readiness(store, context, StoreService.ORDER);
         TablesRound tables = publishTables(store, context, orderReady);
@@ -253,6 +255,16 @@ public class StoreReconciler implements Reconciler<Store> {
                         });
         Secrets.apply(client, account, desired.account());
         Secrets.apply(client, hash, desired.brokerHash());
+    }
+
+    /** The payment service's data keys: generated once, then only read (see PaymentDataKeys). */
+    private void applyPaymentDataKeys(Store store, KubernetesClient client) {
+        Secret existing =
+                Secrets.get(
+                        client,
+                        store.getMetadata().getNamespace(),
+                        StoreNames.paymentDataSecretName(store));
+        Secrets.apply(client, existing, PaymentDataKeys.desired(store, existing, random));
     }
 
     @Override

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real operator, told where the in-cluster broker is, against the mock API server: each Store
- * gets its order service's broker account Secrets once, and the order Deployment reads them.
+ * gets its order service's broker account Secrets once, and the order Deployment reads them; and
+ * its payment service's data keys, generated once and never rotated away.
  */
 class OrderBrokerAccountIT {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -176,6 +177,40 @@ class OrderBrokerAccountIT {
                                 .passwordHash()
                                 .matches(value(account, "password").toCharArray()))
                 .isTrue();
+    }
+
+    @Test
+    void paymentDataKeysAreIssuedOnceKeptAcrossResyncAndMountedByThePaymentDeployment()
+            throws Exception {
+        String ns = API.newNamespace();
+        CLIENT.resource(exampleStore(ns)).create();
+        Secret keys =
+                await().atMost(TIMEOUT)
+                        .until(() -> secret(ns, "jingan-payment-data"), s -> s != null);
+        assertThat(keys.getData()).containsOnlyKeys("k1", "lookup");
+        // Payment rows outlive the Store: the keys must not be garbage-collected with it.
+        assertThat(keys.getMetadata().getOwnerReferences()).isEmpty();
+
+        awaitObserved(ns, editSpec(ns, "1900009232"));
+
+        Secret after = secret(ns, "jingan-payment-data");
+        assertThat(after.getData()).isEqualTo(keys.getData());
+        assertThat(after.getMetadata().getResourceVersion())
+                .isEqualTo(keys.getMetadata().getResourceVersion());
+        Deployment payment =
+                await().atMost(TIMEOUT)
+                        .until(
+                                () ->
+                                        CLIENT.apps()
+                                                .deployments()
+                                                .inNamespace(ns)
+                                                .withName("jingan-payment")
+                                                .get(),
+                                d -> d != null);
+        assertThat(payment.getSpec().getTemplate().getSpec().getVolumes())
+                .filteredOn(v -> v.getSecret() != null)
+                .extracting(v -> v.getSecret().getSecretName())
+                .contains("jingan-payment-data");
     }
 
     private static long editSpec(String ns, String subMchId) {

@@ -262,11 +262,8 @@ class StoreReconcilerIT {
                                 .getSpec());
         assertThat(payment.getSpec().getTemplate().getSpec().getVolumes())
                 .filteredOn(v -> v.getSecret() != null)
-                .singleElement()
-                .satisfies(
-                        v ->
-                                assertThat(v.getSecret().getSecretName())
-                                        .isEqualTo("lotus-kitchen-wechatpay"));
+                .extracting(v -> v.getSecret().getSecretName())
+                .containsExactly("lotus-kitchen-wechatpay", "jingan-payment-data");
         assertThat(orderService.getSpec().getPorts()).hasSize(2);
         assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(3);
         assertThat(paymentPdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);

@@ -259,6 +259,12 @@ public final class ServiceWorkloads {
                             .withMountPath(MERCHANT_MOUNT_PATH)
                             .withReadOnly(true)
                             .build());
+            mounts.add(
+                    new VolumeMountBuilder()
+                            .withName("payment-data")
+                            .withMountPath(PaymentDataKeys.MOUNT_PATH)
+                            .withReadOnly(true)
+                            .build());
         }
         return new ContainerBuilder()
                 .withName(service.component())
@@ -312,6 +318,15 @@ public final class ServiceWorkloads {
             // Only the key files: the identifiers are passed as environment variables.
             MERCHANT_FILES.forEach(f -> secret.addNewItem().withKey(f).withPath(f).endItem());
             volumes.add(secret.endSecret().build());
+            // Every key of the data-key Secret, so a key added to rotate appears as a file too.
+            volumes.add(
+                    new VolumeBuilder()
+                            .withName("payment-data")
+                            .withNewSecret()
+                            .withSecretName(StoreNames.paymentDataSecretName(store))
+                            .withDefaultMode(0440)
+                            .endSecret()
+                            .build());
         }
         return volumes;
     }

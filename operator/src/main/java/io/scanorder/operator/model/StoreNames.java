@@ -28,6 +28,11 @@ public final class StoreNames {
         return store.getMetadata().getName() + "-order-broker";
     }
 
+    /** Name of the Secret with the payment service's data encryption and lookup keys. */
+    public static String paymentDataSecretName(Store store) {
+        return store.getMetadata().getName() + "-payment-data";
+    }
+
     /**
      * Name of the Secret the broker reads that account's hashed credential line from. Not {@code
      * -broker-credential}, the suffix of a KitchenDevice's broker Secret, so a device named {@code

@@ -216,7 +216,24 @@ class ServiceWorkloadsTest {
                         Map.entry("SCANORDER_STORE", "jingan"),
                         Map.entry("SCANORDER_ORDER_GRPC_HOST", "jingan-order"),
                         Map.entry("WECHAT_PAY_MODE", "SERVICE_PROVIDER"),
-                        Map.entry("WECHAT_SUB_MCH_ID", "1900009231"));
+                        Map.entry("WECHAT_SUB_MCH_ID", "1900009231"),
+                        Map.entry("SCANORDER_MAX_ORDER_FEN", "500000"));
+        // The data keys: the whole Secret, so a key added for rotation shows up as a file.
+        assertThat(container.getVolumeMounts())
+                .anySatisfy(
+                        m -> {
+                            assertThat(m.getName()).isEqualTo("payment-data");
+                            assertThat(m.getMountPath())
+                                    .isEqualTo("/var/run/secrets/scanorder/payment-data");
+                            assertThat(m.getReadOnly()).isTrue();
+                        });
+        Volume data =
+                deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                        .filter(v -> v.getName().equals("payment-data"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(data.getSecret().getSecretName()).isEqualTo("jingan-payment-data");
+        assertThat(data.getSecret().getItems()).isEmpty();
         assertThat(merchant.getSecret().getItems())
                 .extracting(i -> i.getKey() + "->" + i.getPath())
                 .containsExactly("apiclient_key.pem->apiclient_key.pem", "api-v3-key->api-v3-key");
