@@ -35,8 +35,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -51,6 +49,7 @@ final class DevicesScenario {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final int REGISTER_ATTEMPTS = 20;
 
     private DevicesScenario() {}
 
@@ -68,7 +67,7 @@ final class DevicesScenario {
         Process fleet = null;
         try {
             long t0 = System.nanoTime();
-            register(channel, store, n, heartbeatSeconds);
+            int retried = register(channel, store, n, heartbeatSeconds);
             String password = BenchSettings.randomHex(16);
             for (int i = 0; i < n; i++) {
                 platform.broker().addDevice(store, DeviceFleet.deviceId(PREFIX, i), password);
@@ -104,7 +103,9 @@ final class DevicesScenario {
                                     + " s (each its own account, will, status, tickets"
                                     + " subscription); registration "
                                     + BenchReport.number(registerSeconds)
-                                    + " s"
+                                    + " s, 8 RegisterDevice calls in flight, "
+                                    + retried
+                                    + " refused with a retryable status and repeated one at a time"
                                     + (failed == 0
                                             ? ""
                                             : "; " + failed + " failed, first: " + connected[3])));
@@ -307,27 +308,22 @@ final class DevicesScenario {
                                 + (missed == 0 ? "" : "; " + missed + " never reported offline")));
     }
 
-    private static void register(ManagedChannel channel, String store, int n, int heartbeatSeconds)
+    /**
+     * Registers the simulated devices, 8 calls in flight. Calls the service refuses with a
+     * retryable status (its SERIALIZABLE transactions conflict when many registrations of one store
+     * run at once) are repeated one at a time afterwards; returns how many needed that.
+     */
+    private static int register(ManagedChannel channel, String store, int n, int heartbeatSeconds)
             throws InterruptedException {
         var registry = DeviceRegistryGrpc.newFutureStub(channel);
-        Semaphore inFlight = new Semaphore(16);
-        AtomicInteger failures = new AtomicInteger();
-        AtomicReference<Throwable> first = new AtomicReference<>();
+        Semaphore inFlight = new Semaphore(8);
+        Set<Integer> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (int i = 0; i < n; i++) {
             inFlight.acquire();
-            RegisterDeviceRequest request =
-                    RegisterDeviceRequest.newBuilder()
-                            .setStoreCode(store)
-                            .setDeviceId(DeviceFleet.deviceId(PREFIX, i))
-                            .setType(DeviceType.DEVICE_TYPE_KDS_TABLET)
-                            .setRole(DeviceRole.DEVICE_ROLE_BACKUP)
-                            // A station no menu item uses: the simulated devices never get tickets.
-                            .addStations("bench")
-                            .setHeartbeatIntervalSeconds(heartbeatSeconds)
-                            .build();
+            int index = i;
             Futures.addCallback(
                     registry.withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                            .registerDevice(request),
+                            .registerDevice(registration(store, i, heartbeatSeconds)),
                     new FutureCallback<DeviceHealth>() {
                         @Override
                         public void onSuccess(DeviceHealth result) {
@@ -336,25 +332,55 @@ final class DevicesScenario {
 
                         @Override
                         public void onFailure(Throwable t) {
-                            failures.incrementAndGet();
-                            first.compareAndSet(null, t);
+                            refused.add(index);
                             inFlight.release();
                         }
                     },
                     MoreExecutors.directExecutor());
         }
-        inFlight.acquire(16);
-        if (failures.get() > 0) {
-            throw new IllegalStateException(
-                    failures
-                            + " of "
-                            + n
-                            + " DeviceRegistry/RegisterDevice calls for store "
-                            + store
-                            + " failed, first: "
-                            + first.get(),
-                    first.get());
+        inFlight.acquire(8);
+        var blocking = DeviceRegistryGrpc.newBlockingStub(channel);
+        for (int i : new java.util.TreeSet<>(refused)) {
+            // UNAVAILABLE and ABORTED mean "retry the same request" (devices.proto).
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    blocking.withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                            .registerDevice(registration(store, i, heartbeatSeconds));
+                    break;
+                } catch (io.grpc.StatusRuntimeException e) {
+                    var code = e.getStatus().getCode();
+                    boolean retryable =
+                            code == io.grpc.Status.Code.UNAVAILABLE
+                                    || code == io.grpc.Status.Code.ABORTED;
+                    if (!retryable || attempt == REGISTER_ATTEMPTS) {
+                        throw new IllegalStateException(
+                                "DeviceRegistry/RegisterDevice of "
+                                        + DeviceFleet.deviceId(PREFIX, i)
+                                        + " in store "
+                                        + store
+                                        + " still failed after "
+                                        + attempt
+                                        + " attempts one at a time: "
+                                        + e.getStatus(),
+                                e);
+                    }
+                    Thread.sleep(250L * attempt);
+                }
+            }
         }
+        return refused.size();
+    }
+
+    private static RegisterDeviceRequest registration(String store, int i, int heartbeatSeconds) {
+        return RegisterDeviceRequest.newBuilder()
+                .setStoreCode(store)
+                .setDeviceId(DeviceFleet.deviceId(PREFIX, i))
+                .setType(DeviceType.DEVICE_TYPE_KDS_TABLET)
+                .setRole(DeviceRole.DEVICE_ROLE_BACKUP)
+                // A station no menu item uses: the simulated devices never get tickets.
+                .addStations("bench")
+                .setHeartbeatIntervalSeconds(heartbeatSeconds)
+                .build();
     }
 
     private static Process startFleet(
