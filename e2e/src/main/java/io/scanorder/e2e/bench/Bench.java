@@ -17,7 +17,18 @@ import java.time.Instant;
 public final class Bench {
     private Bench() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run();
+        } catch (Throwable e) {
+            // Without this the broker's and clients' threads would keep the JVM (and Maven) alive.
+            System.err.println("bench: could not run: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run() throws Exception {
         BenchSettings settings;
         try {
             settings = BenchSettings.from(System.getProperties());
