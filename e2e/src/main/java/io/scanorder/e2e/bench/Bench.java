@@ -11,7 +11,7 @@ import java.time.Instant;
 /**
  * The benchmark runner: starts the local platform (real services, broker, database, device agents),
  * runs the named scenarios against it in one process, prints one table and writes {@code
- * results.json}. Run through {@code ./mvnw -B -Pbench -DskipTests verify
+ * results.json}. Run through {@code ./mvnw -B -pl e2e -am -Pplatform-bench -DskipTests verify
  * -Dbench.scenarios=ceilings,kitchen,devices}; exits 1 when a scenario failed.
  */
 public final class Bench {
@@ -95,7 +95,7 @@ public final class Bench {
             throw new IllegalStateException(
                     "system property "
                             + property
-                            + " is not set; run through ./mvnw -B -Pbench -DskipTests verify");
+                            + " is not set; run through ./mvnw -B -pl e2e -am -Pplatform-bench -DskipTests verify");
         }
         return value;
     }
