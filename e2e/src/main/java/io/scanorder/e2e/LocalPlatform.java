@@ -2,6 +2,8 @@ package io.scanorder.e2e;
 
 import io.scanorder.operator.MenuPublisher;
 import io.scanorder.operator.StorePublisher;
+import io.scanorder.agent.emulator.PrinterEmulator;
+import io.scanorder.proto.order.v1.PublishMenuResponse;
 import io.scanorder.testkit.EmbeddedPostgres;
 import io.scanorder.testkit.EmbeddedRedis;
 import io.scanorder.testkit.FreePorts;
@@ -404,6 +406,34 @@ public final class LocalPlatform implements AutoCloseable {
 
     public int paymentGrpcPort() {
         return paymentGrpcPort;
+    }
+
+    /** The embedded PostgreSQL server both services use (benchmarks measure its ceiling). */
+    public EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    /** The broker every device and the order service connect to. */
+    public MqttBroker broker() {
+        return broker;
+    }
+
+    /** The service child process named {@code name} ({@code order} or {@code payment}). */
+    public ServiceProcess service(String name) {
+        return started.stream()
+                .filter(ServiceProcess.class::isInstance)
+                .map(ServiceProcess.class::cast)
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no service named " + name));
+    }
+
+    /** The printer emulators behind the example printers, e.g. to see when a ticket is printed. */
+    public List<PrinterEmulator> printerEmulators() {
+        return started.stream()
+                .filter(PrinterEmulator.class::isInstance)
+                .map(PrinterEmulator.class::cast)
+                .toList();
     }
 
     /** Stops everything in reverse start order; one failure does not keep the rest running. */

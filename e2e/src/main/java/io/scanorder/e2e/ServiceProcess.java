@@ -136,6 +136,16 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The service's name as given at start, e.g. {@code order}. */
+    public String name() {
+        return name;
+    }
+
+    /** The child JVM's process id (for /proc and jcmd, e.g. from the benchmarks). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
