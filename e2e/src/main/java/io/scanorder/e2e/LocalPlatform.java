@@ -1,9 +1,8 @@
 package io.scanorder.e2e;
 
+import io.scanorder.agent.emulator.PrinterEmulator;
 import io.scanorder.operator.MenuPublisher;
 import io.scanorder.operator.StorePublisher;
-import io.scanorder.agent.emulator.PrinterEmulator;
-import io.scanorder.proto.order.v1.PublishMenuResponse;
 import io.scanorder.testkit.EmbeddedPostgres;
 import io.scanorder.testkit.EmbeddedRedis;
 import io.scanorder.testkit.FreePorts;
@@ -281,6 +280,18 @@ public final class LocalPlatform implements AutoCloseable {
                 prefix + "notify-url",
                 "http://127.0.0.1:" + paymentHttpPort + "/wechat/pay/notify");
         merchant.put(prefix + "wechat-base-url", wechat.baseUrl());
+        // Data keys for payer openids and transaction ids at rest, as the operator's
+        // <store>-payment-data Secret provides them in a cluster: base64 of 32 random bytes each.
+        for (String key : new String[] {"k1", "lookup"}) {
+            Files.writeString(workDir.resolve("payment-data-" + key), randomBase64(32) + "\n");
+        }
+        merchant.put("scanorder.payment.encryption.current-key-id", "k1");
+        merchant.put(
+                "scanorder.payment.encryption.keys.k1",
+                "file:" + workDir.resolve("payment-data-k1"));
+        merchant.put(
+                "scanorder.payment.encryption.lookup-key-ref",
+                "file:" + workDir.resolve("payment-data-lookup"));
         return merchant;
     }
 
