@@ -31,6 +31,7 @@ public class DeviceMessages {
                     "PRINTER_UNREACHABLE",
                     "PRINTER_ERROR",
                     "INTERRUPTED");
+    private static final Set<String> KDS_STATUSES = Set.of("DISPLAYED", "COOKING", "READY");
     private static final Set<String> ALARMS =
             Set.of("PAPER_OUT", "PAPER_LOW", "COVER_OPEN", "PRINTER_UNREACHABLE");
     private static final Set<String> PAPER = Set.of("OK", "LOW", "OUT", "UNKNOWN");
@@ -112,8 +113,14 @@ public class DeviceMessages {
         } else if (status.equals("FAILED")) {
             printed = false;
             reason = oneOf(json, "reason", FAILURE_REASONS);
+        } else if (KDS_STATUSES.contains(status)) {
+            kdsAck(t, ticketId, TicketOutbox.KdsStatus.valueOf(status), now);
+            return;
         } else {
-            throw new BadPayload("status must be PRINTED or FAILED but was '" + status + "'");
+            throw new BadPayload(
+                    "status must be one of [PRINTED, FAILED, DISPLAYED, COOKING, READY] but was '"
+                            + status
+                            + "'");
         }
         TicketOutbox.AckResult r =
                 outbox.ack(
@@ -136,6 +143,29 @@ public class DeviceMessages {
                     LOG.debugf(
                             "late FAILED ack of ticket %s from %s ignored: it went elsewhere",
                             ticketId, t.deviceId());
+            case UNKNOWN_TICKET ->
+                    throw new BadPayload("ticket " + ticketId + " is unknown in this store");
+        }
+    }
+
+    private void kdsAck(
+            KitchenTopics.DeviceTopic t, UUID ticketId, TicketOutbox.KdsStatus status, Instant now)
+            throws BadPayload {
+        TicketOutbox.KdsResult r =
+                outbox.kdsAck(t.storeCode(), t.deviceId(), ticketId, status, now);
+        switch (r.outcome()) {
+            case DELIVERED -> metrics.printed(r.sinceAccepted());
+            case ADVANCED ->
+                    LOG.debugf("ticket %s is %s on KDS %s", ticketId, status, t.deviceId());
+            case DUPLICATE -> metrics.duplicateAck();
+            case REFUSED -> {
+                metrics.refusedAck(status.name());
+                LOG.warnf(
+                        "refused %s ack of ticket %s from device %s of store %s: %s. The"
+                                + " ticket's order does not move; check the device's"
+                                + " registration and station routing",
+                        status, ticketId, t.deviceId(), t.storeCode(), r.refusal());
+            }
             case UNKNOWN_TICKET ->
                     throw new BadPayload("ticket " + ticketId + " is unknown in this store");
         }

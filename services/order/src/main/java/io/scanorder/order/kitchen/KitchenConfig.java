@@ -15,6 +15,23 @@ public interface KitchenConfig {
     /** Outbox polling, retries and device health checks. */
     Dispatch dispatch();
 
+    /** The pickup LED boards. */
+    Display display();
+
+    /** What the pickup LED boards show (see {@link PickupDisplay}). */
+    interface Display {
+        /** How many READY pickup numbers a board shows, newest first (1 to 20). */
+        @WithDefault("6")
+        int readyNumbers();
+
+        /**
+         * How often each board's list is compared with the database and published again if it
+         * differs from what this replica last published.
+         */
+        @WithDefault("PT30S")
+        Duration refreshInterval();
+    }
+
     /** MQTT connection of the order service (a broker service account). */
     interface Mqtt {
         /**

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class KitchenDevices {
+    /** Field-injected so the constructor stays as it is for callers that build this directly. */
+    @Inject PickupDisplay display;
+
     static final Pattern STORE_CODE = Pattern.compile("[0-9]{3}");
     static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     static final Pattern STATION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
@@ -45,6 +48,15 @@ public class KitchenDevices {
      * @throws KitchenNotFoundException for an unknown store
      */
     public DeviceHealthView register(DeviceRegistration r) {
+        DeviceHealthView view = upsert(r);
+        if ("LED_BOARD".equals(r.type()) && display != null) {
+            // a board (re)registered, e.g. replaced: give it the current list at once
+            display.refreshStore(r.storeCode());
+        }
+        return view;
+    }
+
+    private DeviceHealthView upsert(DeviceRegistration r) {
         validate(r);
         return transactions.inTransaction(
                 "device-register",

@@ -93,7 +93,9 @@ public class KitchenMetrics {
                 .register(registry);
         latency =
                 Timer.builder("scanorder.ticket.print.latency")
-                        .description("From order acceptance to the device's printed ack")
+                        .description(
+                                "From order acceptance to the device's first ack (printed, or"
+                                        + " displayed on a KDS tablet)")
                         .publishPercentileHistogram()
                         .minimumExpectedValue(Duration.ofMillis(50))
                         .maximumExpectedValue(Duration.ofMinutes(10))
@@ -110,9 +112,27 @@ public class KitchenMetrics {
     /** An ack for a ticket already acked (ignored). */
     void duplicateAck() {
         Counter.builder("scanorder.kitchen.acks.duplicate")
-                .description("Printed acks for tickets already acknowledged (ignored)")
+                .description(
+                        "Acks that change nothing (ignored): printed acks for tickets already"
+                                + " acknowledged, KDS acks repeating or behind the recorded status")
                 .register(registry)
                 .increment();
+    }
+
+    /** A KDS ack from a device the ticket is not routed to (ignored), by its status. */
+    void refusedAck(String status) {
+        Counter.builder("scanorder.kitchen.acks.refused")
+                .description(
+                        "KDS acks refused because the ticket is not routed to the sending device"
+                                + " or it is not a registered KDS tablet, by status")
+                .tag("status", status)
+                .register(registry)
+                .increment();
+    }
+
+    double refused(String status) {
+        Counter c = registry.find("scanorder.kitchen.acks.refused").tag("status", status).counter();
+        return c == null ? 0 : c.count();
     }
 
     /** A device payload that could not be used. */

@@ -35,6 +35,7 @@ final class KitchenMqttClient implements AutoCloseable {
     private final MqttConnectionOptions options;
     private final String[] filters;
     private final String uri;
+    private volatile Runnable onConnected = () -> {};
 
     KitchenMqttClient(
             String uri, String username, String password, Listener listener, String... channels) {
@@ -80,6 +81,22 @@ final class KitchenMqttClient implements AutoCloseable {
         props.setMessageExpiryInterval(Math.max(1, expiry.toSeconds()));
         MqttMessage message = new MqttMessage(payload, 1, false, props);
         client.publish(topic, message).waitForCompletion(TIMEOUT_MS);
+    }
+
+    /**
+     * Publishes a retained message at QoS 1 (no expiry: it is the topic's current state) and waits
+     * for the broker's PUBACK.
+     *
+     * @throws MqttException when not connected or the broker did not accept it in time
+     */
+    void publishRetained(String topic, byte[] payload) throws MqttException {
+        client.publish(topic, new MqttMessage(payload, 1, true, new MqttProperties()))
+                .waitForCompletion(TIMEOUT_MS);
+    }
+
+    /** Runs {@code task} after every (re)connection, once the subscriptions are requested. */
+    void onConnected(Runnable task) {
+        this.onConnected = task;
     }
 
     @Override
@@ -135,6 +152,11 @@ final class KitchenMqttClient implements AutoCloseable {
         public void connectComplete(boolean reconnect, String serverURI) {
             LOG.infof("kitchen dispatch connected to %s%s", serverURI, reconnect ? " again" : "");
             subscribe();
+            try {
+                onConnected.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "work after connecting to %s failed", serverURI);
+            }
         }
 
         @Override

@@ -25,6 +25,14 @@ public final class KitchenTopics {
     }
 
     /**
+     * Where the service publishes, retained, the READY pickup numbers an LED board shows ({@code
+     * {"ready":["0042"]}}).
+     */
+    public static String display(String storeCode, String deviceId) {
+        return "scanorder/" + storeCode + "/devices/" + deviceId + "/display";
+    }
+
+    /**
      * Placeholder topic of a ticket no device can take yet; never published to (the dispatcher
      * routes again before every publish).
      */

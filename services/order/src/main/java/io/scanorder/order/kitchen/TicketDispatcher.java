@@ -20,8 +20,9 @@ import org.jboss.logging.Logger;
 /**
  * Runs kitchen dispatch on this replica: connects to the broker, publishes due outbox tickets to
  * the routed device (again with back-off until acked), feeds device messages to {@link
- * DeviceMessages}, marks silent devices offline and refreshes the kitchen gauges. Disabled, with a
- * log line saying so, when {@code scanorder.kitchen.mqtt.uri} is not set.
+ * DeviceMessages}, marks silent devices offline, refreshes the kitchen gauges and keeps the pickup
+ * LED boards current ({@link PickupDisplay}). Disabled, with a log line saying so, when {@code
+ * scanorder.kitchen.mqtt.uri} is not set.
  */
 @ApplicationScoped
 public class TicketDispatcher {
@@ -33,6 +34,7 @@ public class TicketDispatcher {
     @Inject DeviceHealthUpdates health;
     @Inject KitchenMetrics metrics;
     @Inject Transactions transactions;
+    @Inject PickupDisplay display;
 
     private final String owner = "order-" + UUID.randomUUID().toString().substring(0, 8);
     private ScheduledExecutorService scheduler;
@@ -76,9 +78,16 @@ public class TicketDispatcher {
                         KitchenTopics.HEARTBEAT,
                         KitchenTopics.ALARMS,
                         KitchenTopics.STATUS);
+        display.attach(mqtt);
+        // a board that missed a publish while the service was away is right again at once
+        mqtt.onConnected(() -> display.refreshAll(true));
         scheduler.execute(this::connect);
         every(d.pollInterval(), "outbox dispatch", this::dispatchDue);
         every(d.healthCheckInterval(), "device offline check", this::checkSilentDevices);
+        every(
+                config.display().refreshInterval(),
+                "pickup display refresh",
+                () -> display.refreshAll(false));
         LOG.infof(
                 "kitchen dispatch enabled: broker %s as service account '%s' (replica %s)",
                 uri.get(), config.mqtt().username(), owner);

@@ -262,12 +262,13 @@ public class TicketOutbox {
 
     /**
      * Applies an ack from device {@code deviceId}: PRINTED makes the ticket ACKED (once: a repeated
-     * ack changes nothing), completes its outbox row and moves the order (ACCEPTED -> DISPATCHING,
-     * and DISPATCHING -> COOKING once every ticket of the order is acked); FAILED records the
-     * reason and makes the row due so it is routed to another device: at once the first time, after
-     * {@code refusedAgain} when it was refused before (so two devices that both refuse a ticket do
-     * not pass it back and forth in a tight loop). A FAILED ack from a device the ticket has since
-     * been routed away from is stale and ignored.
+     * ack changes nothing), completes its outbox row and moves the order as {@link KitchenProgress}
+     * says (ACCEPTED -> DISPATCHING, and DISPATCHING -> COOKING once every ticket of an order
+     * without KDS tickets is acked); FAILED records the reason and makes the row due so it is
+     * routed to another device: at once the first time, after {@code refusedAgain} when it was
+     * refused before (so two devices that both refuse a ticket do not pass it back and forth in a
+     * tight loop). A FAILED ack from a device the ticket has since been routed away from is stale
+     * and ignored.
      */
     AckResult ack(
             String storeCode,
@@ -352,33 +353,172 @@ public class TicketOutbox {
                                 ps.executeUpdate();
                             }
                             complete(c, ticketId, now);
-                            OrderState order = orderState(c, orderId);
-                            if (order == OrderState.ACCEPTED) {
-                                moves.add(
-                                        transitions.moveIn(
-                                                c,
-                                                orderId,
-                                                OrderState.DISPATCHING,
-                                                DISPATCHER,
-                                                "kitchen ticket printed"));
-                                order = OrderState.DISPATCHING;
-                            }
-                            if (order == OrderState.DISPATCHING && allAcked(c, orderId)) {
-                                moves.add(
-                                        transitions.moveIn(
-                                                c,
-                                                orderId,
-                                                OrderState.COOKING,
-                                                DISPATCHER,
-                                                "every kitchen ticket printed"));
-                            }
+                            KitchenProgress.advance(
+                                    c, transitions, orderId, DISPATCHER, true, "printed", moves);
                             return new AckResult(AckOutcome.ACKED, Duration.between(created, now));
                         });
         moves.forEach(transitions::afterCommit);
         return result;
     }
 
-    private static OrderState orderState(Connection c, UUID orderId) throws SQLException {
+    /** What a KDS tablet reports about a ticket, in the order a ticket goes through them. */
+    enum KdsStatus {
+        DISPLAYED,
+        COOKING,
+        READY
+    }
+
+    /** What a KDS ack did. */
+    enum KdsOutcome {
+        /** First ack of the ticket: it is delivered (never published again). */
+        DELIVERED,
+        /** The ticket moved further on the tablet. */
+        ADVANCED,
+        /** Nothing new: a repeated ack, or one overtaken by a later status. */
+        DUPLICATE,
+        /** Not from the KDS tablet the ticket was routed to; ignored. */
+        REFUSED,
+        UNKNOWN_TICKET
+    }
+
+    /**
+     * An applied KDS ack.
+     *
+     * @param sinceAccepted the ticket's age when DELIVERED, else null
+     * @param refusal why it was REFUSED, else null
+     */
+    record KdsResult(KdsOutcome outcome, Duration sinceAccepted, String refusal) {}
+
+    /**
+     * Applies an ack of KDS tablet {@code deviceId}: the first one delivers the ticket (ACKED, its
+     * outbox row completed), a status further than the one recorded is recorded (DISPLAYED <
+     * COOKING < READY; an earlier or equal one is a duplicate), and the order moves as {@link
+     * KitchenProgress} says, with actor {@code SYSTEM device:<deviceId>}. Refused when the ticket
+     * is not routed to that device or the device is not a registered KDS tablet.
+     */
+    KdsResult kdsAck(
+            String storeCode, String deviceId, UUID ticketId, KdsStatus status, Instant now) {
+        List<MoveResult> moves = new ArrayList<>();
+        Actor actor = new Actor(ActorKind.SYSTEM, "device:" + deviceId);
+        KdsResult result =
+                transactions.inTransaction(
+                        "kds-ack",
+                        c -> {
+                            moves.clear();
+                            String state;
+                            UUID orderId;
+                            Instant created;
+                            String routedTo;
+                            String recorded;
+                            UUID storeId;
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "SELECT t.state, t.order_id, t.created_at, t.device_id,"
+                                                    + " t.kds_status, o.store_id"
+                                                    + " FROM kitchen_tickets t JOIN orders o"
+                                                    + " ON o.order_id = t.order_id JOIN stores s"
+                                                    + " ON s.store_id = o.store_id"
+                                                    + " WHERE t.ticket_id = ?"
+                                                    + " AND s.store_code = ?")) {
+                                ps.setObject(1, ticketId);
+                                ps.setString(2, storeCode);
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    if (!rs.next()) {
+                                        return new KdsResult(KdsOutcome.UNKNOWN_TICKET, null, null);
+                                    }
+                                    state = rs.getString(1);
+                                    orderId = (UUID) rs.getObject(2);
+                                    created = rs.getTimestamp(3).toInstant();
+                                    routedTo = rs.getString(4);
+                                    recorded = rs.getString(5);
+                                    storeId = (UUID) rs.getObject(6);
+                                }
+                            }
+                            if (!deviceId.equals(routedTo)) {
+                                return new KdsResult(
+                                        KdsOutcome.REFUSED,
+                                        null,
+                                        routedTo == null
+                                                ? "the ticket is not routed to any device yet"
+                                                : "the ticket is routed to " + routedTo);
+                            }
+                            String type = null;
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "SELECT device_type FROM kitchen_devices"
+                                                    + " WHERE store_id = ? AND device_id = ?"
+                                                    + " AND deregistered_at IS NULL")) {
+                                ps.setObject(1, storeId);
+                                ps.setString(2, deviceId);
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    if (rs.next()) {
+                                        type = rs.getString(1);
+                                    }
+                                }
+                            }
+                            if (!"KDS_TABLET".equals(type)) {
+                                return new KdsResult(
+                                        KdsOutcome.REFUSED,
+                                        null,
+                                        type == null
+                                                ? "the device is not registered"
+                                                : "the device is a " + type + ", not a KDS tablet");
+                            }
+                            boolean deliver = !"ACKED".equals(state);
+                            boolean further =
+                                    recorded == null
+                                            || status.compareTo(KdsStatus.valueOf(recorded)) > 0;
+                            if (!deliver && !further) {
+                                return new KdsResult(KdsOutcome.DUPLICATE, null, null);
+                            }
+                            if (deliver) {
+                                try (PreparedStatement ps =
+                                        c.prepareStatement(
+                                                "UPDATE kitchen_tickets SET state = 'ACKED',"
+                                                        + " acked_at = ?, failure_reason = NULL,"
+                                                        + " updated_at = ? WHERE ticket_id = ?")) {
+                                    ps.setTimestamp(1, Timestamp.from(now));
+                                    ps.setTimestamp(2, Timestamp.from(now));
+                                    ps.setObject(3, ticketId);
+                                    ps.executeUpdate();
+                                }
+                                complete(c, ticketId, now);
+                            }
+                            if (further) {
+                                try (PreparedStatement ps =
+                                        c.prepareStatement(
+                                                "UPDATE kitchen_tickets SET kds_status = ?,"
+                                                        + " kds_updated_at = ?, updated_at = ?"
+                                                        + " WHERE ticket_id = ?")) {
+                                    ps.setString(1, status.name());
+                                    ps.setTimestamp(2, Timestamp.from(now));
+                                    ps.setTimestamp(3, Timestamp.from(now));
+                                    ps.setObject(4, ticketId);
+                                    ps.executeUpdate();
+                                }
+                            }
+                            KitchenProgress.advance(
+                                    c,
+                                    transitions,
+                                    orderId,
+                                    actor,
+                                    // displayed is a delivery, not a move: only a bump moves
+                                    status != KdsStatus.DISPLAYED,
+                                    status.name().toLowerCase(java.util.Locale.ROOT)
+                                            + " on the KDS",
+                                    moves);
+                            return deliver
+                                    ? new KdsResult(
+                                            KdsOutcome.DELIVERED,
+                                            Duration.between(created, now),
+                                            null)
+                                    : new KdsResult(KdsOutcome.ADVANCED, null, null);
+                        });
+        moves.forEach(transitions::afterCommit);
+        return result;
+    }
+
+    static OrderState orderState(Connection c, UUID orderId) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("SELECT state FROM orders WHERE order_id = ?")) {
             ps.setObject(1, orderId);
@@ -389,20 +529,7 @@ public class TicketOutbox {
         }
     }
 
-    private static boolean allAcked(Connection c, UUID orderId) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "SELECT count(*) FROM kitchen_tickets WHERE order_id = ?"
-                                + " AND state <> 'ACKED'")) {
-            ps.setObject(1, orderId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) == 0;
-            }
-        }
-    }
-
-    private static void complete(Connection c, UUID ticketId, Instant now) throws SQLException {
+    static void complete(Connection c, UUID ticketId, Instant now) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "UPDATE outbox SET completed_at = ?, claimed_by = NULL,"
