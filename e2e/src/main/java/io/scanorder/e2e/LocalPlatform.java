@@ -202,7 +202,6 @@ public final class LocalPlatform implements AutoCloseable {
         devices =
                 List.copyOf(
                         KitchenSide.startAgents(examples, broker, workDir, receiptsDir, started));
-        started.push(KdsOrderRelay.start(this));
         qrSheet = downloadQrSheet(outputDir);
     }
 
