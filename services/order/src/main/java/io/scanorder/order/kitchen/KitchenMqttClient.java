@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 /**
  * The order service's MQTT 5 connection (Eclipse Paho; the only class here that touches Paho):
  * publishes tickets at QoS 1 with a message expiry and consumes the device channels through shared
- * subscriptions ({@code $share/order-service/...}) so replicas split the load. Reconnects by itself
+ * subscriptions ({@code $share/<username>/...}) so replicas split the load. Reconnects by itself
  * and subscribes again after every connection (clean start: what was missed while away is recovered
  * by the outbox's republishing, which devices answer by re-sending their ack).
  */
@@ -49,7 +49,7 @@ final class KitchenMqttClient implements AutoCloseable {
         }
         filters = new String[channels.length];
         for (int i = 0; i < channels.length; i++) {
-            filters[i] = KitchenTopics.sharedFilter(channels[i]);
+            filters[i] = KitchenTopics.sharedFilter(username, channels[i]);
         }
         options = new MqttConnectionOptions();
         options.setUserName(username);

@@ -7,9 +7,6 @@ import java.util.Optional;
  * (docs/architecture.md), and the shared subscriptions order-service replicas split.
  */
 public final class KitchenTopics {
-    /** Shared subscription group of every order-service replica. */
-    public static final String SHARE_GROUP = "order-service";
-
     /** Channels a device publishes on and the service consumes. */
     public static final String ACKS = "acks";
 
@@ -40,9 +37,15 @@ public final class KitchenTopics {
         return "scanorder/" + storeCode + "/stations/" + station + "/unrouted";
     }
 
-    /** The shared subscription filter for one device-to-server channel of every store. */
-    public static String sharedFilter(String channel) {
-        return "$share/" + SHARE_GROUP + "/scanorder/+/devices/+/" + channel;
+    /**
+     * The shared subscription filter for one device-to-server channel of every store. The group is
+     * the service's broker account, which the operator issues per store: the replicas of one
+     * store's order service split the messages among themselves, and every store's service gets its
+     * own copy. One group for all would hand a store's acks and heartbeats to another store's
+     * service, which does not know the device and drops them.
+     */
+    public static String sharedFilter(String group, String channel) {
+        return "$share/" + group + "/scanorder/+/devices/+/" + channel;
     }
 
     /** Store code, device id and channel of a device topic. */

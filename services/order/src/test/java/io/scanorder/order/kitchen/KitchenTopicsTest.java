@@ -11,8 +11,8 @@ class KitchenTopicsTest {
     void ticketsTopicAndSharedFiltersFollowTheTopicTable() {
         assertThat(KitchenTopics.tickets("001", "hot-printer-1"))
                 .isEqualTo("scanorder/001/devices/hot-printer-1/tickets");
-        assertThat(KitchenTopics.sharedFilter(KitchenTopics.ACKS))
-                .isEqualTo("$share/order-service/scanorder/+/devices/+/acks");
+        assertThat(KitchenTopics.sharedFilter("order-jingan-1a2b3c4d", KitchenTopics.ACKS))
+                .isEqualTo("$share/order-jingan-1a2b3c4d/scanorder/+/devices/+/acks");
     }
 
     @Test
