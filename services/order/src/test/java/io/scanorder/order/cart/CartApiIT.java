@@ -587,7 +587,9 @@ class CartApiIT {
         EmbeddedRedis redis = EmbeddedRedis.shared();
         try (SseClient watcher = stream(scene, diner())) {
             await().atMost(Duration.ofSeconds(5)).until(() -> watcher.carts().size() == 1);
-            await().atMost(Duration.ofSeconds(5)).until(events::subscribed);
+            // Opening the change subscription can wait out the Redis client's 10 s timeout (known
+            // defect, docs/architecture.md), so allow for one retry after it.
+            await().atMost(Duration.ofSeconds(15)).until(events::subscribed);
             redis.stop();
             try {
                 get(scene, diner)

