@@ -3,9 +3,13 @@ package io.scanorder.order.payment;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.scanorder.proto.payment.v1.Payment;
 import io.scanorder.proto.payment.v1.PaymentServiceGrpc;
 import io.scanorder.proto.payment.v1.PrepayRequest;
 import io.scanorder.proto.payment.v1.PrepayResponse;
+import io.scanorder.proto.payment.v1.QueryPaymentRequest;
+import io.scanorder.proto.payment.v1.RefundRequest;
+import io.scanorder.proto.payment.v1.RefundResult;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -52,14 +56,30 @@ public class PaymentClient {
      * service is back. A service that stays down ends in DEADLINE_EXCEEDED.
      */
     public PrepayResponse prepay(PrepayRequest request) {
+        return stub().prepay(request);
+    }
+
+    /** QueryPayment of one payment attempt, waiting for a connection as {@link #prepay} does. */
+    public Payment queryPayment(QueryPaymentRequest request) {
+        return stub().queryPayment(request);
+    }
+
+    /**
+     * Refund, waiting for a connection as {@link #prepay} does. Idempotent at the payment service
+     * by out_refund_no, so repeating a call whose answer was lost is safe.
+     */
+    public RefundResult refund(RefundRequest request) {
+        return stub().refund(request);
+    }
+
+    private PaymentServiceGrpc.PaymentServiceBlockingStub stub() {
         ManagedChannel current = channel;
         if (current.getState(true) == ConnectivityState.TRANSIENT_FAILURE) {
             current.resetConnectBackoff();
         }
         return PaymentServiceGrpc.newBlockingStub(current)
                 .withWaitForReady()
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .prepay(request);
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -219,7 +219,7 @@ public class RefundRecorder {
     private static boolean alreadyRecorded(Connection c, UUID orderId, String outRefundNo)
             throws SQLException {
         try (PreparedStatement ps =
-                c.prepareStatement("SELECT order_id FROM refunds WHERE out_refund_no = ?")) {
+                c.prepareStatement("SELECT order_id, state FROM refunds WHERE out_refund_no = ?")) {
             ps.setString(1, outRefundNo);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -235,18 +235,53 @@ public class RefundRecorder {
                                     + ", not order "
                                     + orderId);
                 }
-                return true;
+                // A PROCESSING row holds the number it was sent with and awaits this outcome.
+                return !"PROCESSING".equals(rs.getString(2));
             }
         }
     }
 
     /**
-     * Matches the outcome to the oldest refund of the order that is PROCESSING for the same amount
-     * and has no out_refund_no yet (the refund staff or the diner asked for).
+     * Matches the outcome to the PROCESSING refund of the order that was sent with this
+     * out_refund_no or, for a refund from before numbers were assigned on approval, to the oldest
+     * PROCESSING refund of the same amount without an out_refund_no.
      */
     private static boolean claimProcessing(
             Connection c, UUID orderId, RefundReport report, String state, Timestamp now)
             throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE refunds SET state = ?, wechat_refund_id = ?, succeeded_at = ?"
+                                + " WHERE order_id = ? AND out_refund_no = ?"
+                                + " AND state = 'PROCESSING' AND refund_fen = ?")) {
+            ps.setString(1, state);
+            ps.setString(2, blankToNull(report.wechatRefundId()));
+            ps.setTimestamp(3, succeededAt(report, now));
+            ps.setObject(4, orderId);
+            ps.setString(5, report.outRefundNo());
+            ps.setLong(6, report.refundFen());
+            if (ps.executeUpdate() == 1) {
+                return true;
+            }
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT refund_fen FROM refunds WHERE out_refund_no = ?")) {
+            ps.setString(1, report.outRefundNo());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new IllegalArgumentException(
+                            "refund_fen "
+                                    + report.refundFen()
+                                    + " does not match the "
+                                    + rs.getLong(1)
+                                    + " fen out_refund_no "
+                                    + report.outRefundNo()
+                                    + " of order "
+                                    + orderId
+                                    + " was requested for");
+                }
+            }
+        }
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "UPDATE refunds SET state = ?, out_refund_no = ?, wechat_refund_id = ?,"

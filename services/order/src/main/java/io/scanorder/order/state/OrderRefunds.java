@@ -1,6 +1,7 @@
 package io.scanorder.order.state;
 
 import io.scanorder.order.db.Transactions;
+import io.scanorder.order.payment.TradeNumbers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -19,6 +20,9 @@ import java.util.UUID;
 public class OrderRefunds {
     /** Idempotency key of the refund a staff rejection starts (one per order). */
     static final String REJECT_KEY = "staff-reject";
+
+    /** Highest out_refund_no sequence for order refunds; the payment service uses 26-50. */
+    static final int MAX_ORDER_REFUND_SEQUENCE = 25;
 
     /** Refund amount meaning "everything paid and not yet refunded or requested". */
     private static final long FULL = -1;
@@ -203,6 +207,9 @@ public class OrderRefunds {
             ps.setString(10, waitsForStaff ? null : actor.id());
             ps.executeUpdate();
         }
+        if (!waitsForStaff) {
+            assignOutRefundNo(c, orderId, refundId);
+        }
         MoveResult move =
                 waitsForStaff
                         ? null
@@ -298,6 +305,59 @@ public class OrderRefunds {
                         "refund " + refundId + " was decided concurrently; read the order again");
             }
         }
+        if (approve) {
+            assignOutRefundNo(c, orderId, refundId);
+        }
         return new RefundOutcome(refundId, wanted, move);
+    }
+
+    /**
+     * Gives a refund that became PROCESSING its WeChat Pay out_refund_no, {@code {order key}_R{n}}
+     * as the payment service's OutRefundNo writes it, so the payment service refunds it at most
+     * once and RecordRefund matches its outcome exactly. Order refunds count up from _R1 to
+     * _R{@value #MAX_ORDER_REFUND_SEQUENCE}; the payment service's automatic refunds of refused
+     * payments take the numbers from _R50 down, so the two never meet.
+     */
+    static String assignOutRefundNo(Connection c, UUID orderId, UUID refundId) throws SQLException {
+        String prefix = TradeNumbers.orderKey(orderId) + "_R";
+        int highest = 0;
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT out_refund_no FROM refunds WHERE order_id = ?"
+                                + " AND out_refund_no IS NOT NULL")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String no = rs.getString(1);
+                    if (no.startsWith(prefix)) {
+                        try {
+                            int n = Integer.parseInt(no.substring(prefix.length()));
+                            if (n <= MAX_ORDER_REFUND_SEQUENCE) {
+                                highest = Math.max(highest, n);
+                            }
+                        } catch (NumberFormatException e) {
+                            // not a number ScanOrder issued: it takes no sequence
+                        }
+                    }
+                }
+            }
+        }
+        if (highest >= MAX_ORDER_REFUND_SEQUENCE) {
+            throw new OrderRuleException(
+                    "order "
+                            + orderId
+                            + " already has "
+                            + MAX_ORDER_REFUND_SEQUENCE
+                            + " refunds, the most WeChat Pay numbers leave for staff and diner"
+                            + " refunds; refund the rest in the WeChat Pay merchant platform");
+        }
+        String outRefundNo = prefix + (highest + 1);
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE refunds SET out_refund_no = ? WHERE refund_id = ?")) {
+            ps.setString(1, outRefundNo);
+            ps.setObject(2, refundId);
+            ps.executeUpdate();
+        }
+        return outRefundNo;
     }
 }

@@ -6,9 +6,15 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.scanorder.proto.payment.v1.Payment;
 import io.scanorder.proto.payment.v1.PaymentServiceGrpc;
+import io.scanorder.proto.payment.v1.PaymentState;
 import io.scanorder.proto.payment.v1.PrepayRequest;
 import io.scanorder.proto.payment.v1.PrepayResponse;
+import io.scanorder.proto.payment.v1.QueryPaymentRequest;
+import io.scanorder.proto.payment.v1.RefundRequest;
+import io.scanorder.proto.payment.v1.RefundResult;
+import io.scanorder.proto.payment.v1.RefundStatus;
 import io.scanorder.proto.payment.v1.RequestPaymentParams;
 import io.scanorder.testkit.FreePorts;
 import java.io.IOException;
@@ -16,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +38,9 @@ public class RecordingPaymentService implements QuarkusTestResourceLifecycleMana
 
     private final List<PrepayRequest> prepays = new CopyOnWriteArrayList<>();
     private final Set<String> closed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Payment> payments = new ConcurrentHashMap<>();
+    private final List<RefundRequest> refunds = new CopyOnWriteArrayList<>();
+    private final Set<String> refusedTrades = ConcurrentHashMap.newKeySet();
     private int port;
     private Server server;
 
@@ -47,7 +57,12 @@ public class RecordingPaymentService implements QuarkusTestResourceLifecycleMana
         return Map.of(
                 "scanorder.payment.grpc.host", "127.0.0.1",
                 "scanorder.payment.grpc.port", Integer.toString(port),
-                "scanorder.payment.grpc.deadline", "PT3S");
+                "scanorder.payment.grpc.deadline", "PT3S",
+                "scanorder.payment.refund-dispatch.enabled", "true",
+                "scanorder.payment.refund-dispatch.poll-interval", "PT0.2S",
+                "scanorder.payment.refund-dispatch.retry-initial", "PT0.5S",
+                "scanorder.payment.refund-dispatch.retry-max", "PT2S",
+                "scanorder.payment.refund-dispatch.lease", "PT20S");
     }
 
     @Override
@@ -83,6 +98,32 @@ public class RecordingPaymentService implements QuarkusTestResourceLifecycleMana
         closed.add(outTradeNo);
     }
 
+    /** Makes QueryPayment answer for this attempt, paid by {@code transactionId} when not empty. */
+    void knowPayment(String outTradeNo, String transactionId, long amountFen) {
+        payments.put(
+                outTradeNo,
+                Payment.newBuilder()
+                        .setOutTradeNo(outTradeNo)
+                        .setTransactionId(transactionId)
+                        .setState(
+                                transactionId.isEmpty()
+                                        ? PaymentState.PAYMENT_STATE_CLOSED
+                                        : PaymentState.PAYMENT_STATE_SUCCESS)
+                        .setAmountFen(amountFen)
+                        .build());
+    }
+
+    /** Makes Refund of this out_trade_no fail as the payment service refuses an unpaid one. */
+    void refuseRefundsOf(String outTradeNo) {
+        refusedTrades.add(outTradeNo);
+    }
+
+    /** Every Refund request received whose out_refund_no starts with the order's key. */
+    List<RefundRequest> refundsOf(UUID orderId) {
+        String prefix = TradeNumbers.orderKey(orderId) + "_R";
+        return refunds.stream().filter(r -> r.getOutRefundNo().startsWith(prefix)).toList();
+    }
+
     List<PrepayRequest> prepaysOf(String orderId) {
         return prepays.stream().filter(p -> p.getOrderId().equals(orderId)).toList();
     }
@@ -114,6 +155,44 @@ public class RecordingPaymentService implements QuarkusTestResourceLifecycleMana
                                             .setPackageValue("prepay_id=" + prepayId)
                                             .setSignType("RSA")
                                             .setPaySign("sig-" + request.getAmountFen()))
+                            .build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void queryPayment(QueryPaymentRequest request, StreamObserver<Payment> response) {
+            Payment p = payments.get(request.getOutTradeNo());
+            if (p == null) {
+                response.onError(
+                        Status.NOT_FOUND
+                                .withDescription(
+                                        "out_trade_no " + request.getOutTradeNo() + " is unknown")
+                                .asRuntimeException());
+                return;
+            }
+            response.onNext(p);
+            response.onCompleted();
+        }
+
+        @Override
+        public void refund(RefundRequest request, StreamObserver<RefundResult> response) {
+            refunds.add(request);
+            if (refusedTrades.contains(request.getOutTradeNo())) {
+                response.onError(
+                        Status.FAILED_PRECONDITION
+                                .withDescription(
+                                        "out_trade_no "
+                                                + request.getOutTradeNo()
+                                                + " is CLOSED; only paid payments can be refunded")
+                                .asRuntimeException());
+                return;
+            }
+            response.onNext(
+                    RefundResult.newBuilder()
+                            .setOutRefundNo(request.getOutRefundNo())
+                            .setOutTradeNo(request.getOutTradeNo())
+                            .setStatus(RefundStatus.REFUND_STATUS_PROCESSING)
+                            .setRefundFen(request.getRefundFen())
                             .build());
             response.onCompleted();
         }

@@ -1,0 +1,368 @@
+package io.scanorder.order.payment;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.scanorder.order.db.Transactions;
+import io.scanorder.proto.payment.v1.Payment;
+import io.scanorder.proto.payment.v1.QueryPaymentRequest;
+import io.scanorder.proto.payment.v1.RefundRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends approved (PROCESSING) refunds to the payment service's Refund so money moves. Each refund
+ * is claimed with a lease ({@code refunds.next_dispatch_at}) so one replica sends it at a time, and
+ * is stamped {@code requested_at_payment} once the payment service accepted it, so it is sent once;
+ * a lost answer only repeats a call that Refund deduplicates by out_refund_no. While the payment
+ * service does not answer the refund is retried with doubling back-off; a refusal marks it FAILED
+ * with the reason. The outcome arrives later through OrderPayments.RecordRefund.
+ */
+@ApplicationScoped
+public class RefundDispatcher {
+    private static final Logger LOG = Logger.getLogger(RefundDispatcher.class);
+    private static final int BATCH = 20;
+    private static final int MAX_REASON = 80;
+
+    /** Codes by which the payment service refuses a refund for good (retrying cannot help). */
+    private static final Set<Status.Code> REFUSALS =
+            Set.of(
+                    Status.Code.FAILED_PRECONDITION,
+                    Status.Code.INVALID_ARGUMENT,
+                    Status.Code.OUT_OF_RANGE,
+                    Status.Code.ALREADY_EXISTS,
+                    Status.Code.NOT_FOUND);
+
+    private final Transactions transactions;
+    private final PaymentClient payments;
+    private final Duration pollInterval;
+    private final Duration retryInitial;
+    private final Duration retryMax;
+    private final Duration lease;
+    private final boolean enabled;
+    private ScheduledExecutorService scheduler;
+
+    /** One claimed refund and what Refund needs of its order. */
+    record Claimed(
+            UUID refundId,
+            UUID orderId,
+            String storeCode,
+            String outRefundNo,
+            long refundFen,
+            String reason,
+            int attempts,
+            String paidBy) {}
+
+    @Inject
+    public RefundDispatcher(
+            Transactions transactions,
+            PaymentClient payments,
+            @ConfigProperty(
+                            name = "scanorder.payment.refund-dispatch.poll-interval",
+                            defaultValue = "PT2S")
+                    Duration pollInterval,
+            @ConfigProperty(
+                            name = "scanorder.payment.refund-dispatch.retry-initial",
+                            defaultValue = "PT5S")
+                    Duration retryInitial,
+            @ConfigProperty(
+                            name = "scanorder.payment.refund-dispatch.retry-max",
+                            defaultValue = "PT5M")
+                    Duration retryMax,
+            @ConfigProperty(name = "scanorder.payment.refund-dispatch.lease", defaultValue = "PT1M")
+                    Duration lease,
+            @ConfigProperty(
+                            name = "scanorder.payment.refund-dispatch.enabled",
+                            defaultValue = "true")
+                    boolean enabled) {
+        this.transactions = transactions;
+        this.payments = payments;
+        this.pollInterval = pollInterval;
+        this.retryInitial = retryInitial;
+        this.retryMax = retryMax;
+        this.lease = lease;
+        this.enabled = enabled;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!enabled) {
+            LOG.info(
+                    "refund dispatch disabled (scanorder.payment.refund-dispatch.enabled=false):"
+                            + " approved refunds are not sent to the payment service");
+            return;
+        }
+        scheduler =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "refund-dispatch");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        long ms = pollInterval.toMillis();
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        dispatchDue();
+                    } catch (RuntimeException e) {
+                        // a thrown exception would cancel the schedule for good
+                        LOG.warnf("refund dispatch failed, retrying next tick: %s", e.getMessage());
+                    }
+                },
+                ms,
+                ms,
+                TimeUnit.MILLISECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    /** Sends every due refund this call manages to claim; returns how many the payment accepted. */
+    public int dispatchDue() {
+        List<UUID> due = transactions.inTransaction("refund-dispatch-due", this::due);
+        int accepted = 0;
+        for (UUID refundId : due) {
+            Claimed claimed =
+                    transactions.inTransaction("refund-dispatch-claim", c -> claim(c, refundId));
+            if (claimed != null && send(claimed)) {
+                accepted++;
+            }
+        }
+        return accepted;
+    }
+
+    private List<UUID> due(Connection c) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT refund_id FROM refunds WHERE state = 'PROCESSING'"
+                                + " AND requested_at_payment IS NULL"
+                                + " AND out_refund_no IS NOT NULL"
+                                + " AND (next_dispatch_at IS NULL OR next_dispatch_at <= ?)"
+                                + " ORDER BY requested_at, refund_id LIMIT "
+                                + BATCH)) {
+            ps.setTimestamp(1, Timestamp.from(Instant.now()));
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return ids;
+        }
+    }
+
+    /** Takes the lease on one due refund; null when another dispatcher has it or it is done. */
+    private Claimed claim(Connection c, UUID refundId) throws SQLException {
+        Instant now = Instant.now();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE refunds SET next_dispatch_at = ?,"
+                                + " dispatch_attempts = dispatch_attempts + 1"
+                                + " WHERE refund_id = ? AND state = 'PROCESSING'"
+                                + " AND requested_at_payment IS NULL"
+                                + " AND out_refund_no IS NOT NULL"
+                                + " AND (next_dispatch_at IS NULL OR next_dispatch_at <= ?)")) {
+            ps.setTimestamp(1, Timestamp.from(now.plus(lease)));
+            ps.setObject(2, refundId);
+            ps.setTimestamp(3, Timestamp.from(now));
+            if (ps.executeUpdate() != 1) {
+                return null;
+            }
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT r.order_id, s.store_code, r.out_refund_no, r.refund_fen,"
+                                + " r.reason, r.dispatch_attempts,"
+                                + " (SELECT e.actor_id FROM order_events e"
+                                + " WHERE e.order_id = o.order_id"
+                                + " AND e.to_state = 'PAID' AND e.actor_kind = 'PAYMENT'"
+                                + " ORDER BY e.occurred_at LIMIT 1)"
+                                + " FROM refunds r JOIN orders o ON o.order_id = r.order_id"
+                                + " JOIN stores s ON s.store_id = o.store_id"
+                                + " WHERE r.refund_id = ?")) {
+            ps.setObject(1, refundId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Claimed(
+                        refundId,
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getString(5),
+                        rs.getInt(6),
+                        rs.getString(7));
+            }
+        }
+    }
+
+    private boolean send(Claimed r) {
+        String transactionId =
+                r.paidBy() != null && r.paidBy().startsWith(PaymentRecorder.ACTOR_PREFIX)
+                        ? r.paidBy().substring(PaymentRecorder.ACTOR_PREFIX.length())
+                        : null;
+        if (transactionId == null) {
+            fail(r, "order " + r.orderId() + " has no WeChat Pay payment to refund");
+            return false;
+        }
+        try {
+            Payment paid = findPayment(r, transactionId);
+            if (paid == null) {
+                fail(
+                        r,
+                        "no payment attempt of order "
+                                + r.orderId()
+                                + " at the payment service has transaction "
+                                + transactionId);
+                return false;
+            }
+            payments.refund(
+                    RefundRequest.newBuilder()
+                            .setStoreCode(r.storeCode())
+                            .setOutTradeNo(paid.getOutTradeNo())
+                            .setOutRefundNo(r.outRefundNo())
+                            .setRefundFen(r.refundFen())
+                            .setTotalFen(paid.getAmountFen())
+                            .setReason(shorten(r.reason()))
+                            .build());
+        } catch (StatusRuntimeException e) {
+            Status.Code code = e.getStatus().getCode();
+            String detail = code + ": " + e.getStatus().getDescription();
+            if (REFUSALS.contains(code)) {
+                fail(r, "the payment service refused it (" + detail + ")");
+                return false;
+            }
+            if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+                payments.reconnect();
+            }
+            Duration wait = backoff(r.attempts());
+            retryLater(r, wait);
+            LOG.warnf(
+                    "refund %s of order %s not sent: the payment service at %s did not take it"
+                            + " (%s); retrying in %s",
+                    r.outRefundNo(), r.orderId(), payments.address(), detail, wait);
+            return false;
+        }
+        transactions.inTransaction(
+                "refund-dispatch-sent",
+                c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "UPDATE refunds SET requested_at_payment = ?,"
+                                            + " next_dispatch_at = NULL WHERE refund_id = ?")) {
+                        ps.setTimestamp(1, Timestamp.from(Instant.now()));
+                        ps.setObject(2, r.refundId());
+                        return ps.executeUpdate();
+                    }
+                });
+        LOG.infof(
+                "refund %s of order %s (%d fen) sent to the payment service",
+                r.outRefundNo(), r.orderId(), r.refundFen());
+        return true;
+    }
+
+    /**
+     * The payment attempt paid by the order's paying transaction: attempts are numbered from 1
+     * without gaps, so the search stops at the first one the payment service does not know.
+     */
+    private Payment findPayment(Claimed r, String transactionId) {
+        for (int attempt = 1; attempt <= PaymentStarter.MAX_TRIES; attempt++) {
+            Payment p;
+            try {
+                p =
+                        payments.queryPayment(
+                                QueryPaymentRequest.newBuilder()
+                                        .setStoreCode(r.storeCode())
+                                        .setOutTradeNo(
+                                                TradeNumbers.outTradeNo(r.orderId(), attempt))
+                                        .build());
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                    return null;
+                }
+                throw e;
+            }
+            if (transactionId.equals(p.getTransactionId())) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private Duration backoff(int attempts) {
+        long factor = 1L << Math.min(Math.max(attempts - 1, 0), 20);
+        Duration wait = retryInitial.multipliedBy(factor);
+        return wait.compareTo(retryMax) > 0 ? retryMax : wait;
+    }
+
+    private void retryLater(Claimed r, Duration wait) {
+        transactions.inTransaction(
+                "refund-dispatch-retry",
+                c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "UPDATE refunds SET next_dispatch_at = ? WHERE refund_id = ?"
+                                            + " AND requested_at_payment IS NULL")) {
+                        ps.setTimestamp(1, Timestamp.from(Instant.now().plus(wait)));
+                        ps.setObject(2, r.refundId());
+                        return ps.executeUpdate();
+                    }
+                });
+    }
+
+    private void fail(Claimed r, String why) {
+        transactions.inTransaction(
+                "refund-dispatch-failed",
+                c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "UPDATE refunds SET state = 'FAILED', failure_reason = ?,"
+                                            + " next_dispatch_at = NULL WHERE refund_id = ?"
+                                            + " AND state = 'PROCESSING'")) {
+                        ps.setString(1, why);
+                        ps.setObject(2, r.refundId());
+                        return ps.executeUpdate();
+                    }
+                });
+        LOG.errorf(
+                "refund %s of order %s (%d fen, store %s) FAILED and no money was moved: %s."
+                        + " The order stays REFUNDING; check the payment in the WeChat Pay"
+                        + " merchant platform and have staff request a new refund",
+                r.outRefundNo(), r.orderId(), r.refundFen(), r.storeCode(), why);
+    }
+
+    private static String shorten(String reason) {
+        if (reason == null) {
+            return "";
+        }
+        if (reason.length() <= MAX_REASON) {
+            return reason;
+        }
+        // WeChat shows at most 80 characters; never cut a surrogate pair in half.
+        int end =
+                Character.isHighSurrogate(reason.charAt(MAX_REASON - 1))
+                        ? MAX_REASON - 1
+                        : MAX_REASON;
+        return reason.substring(0, end);
+    }
+}
