@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Timestamp;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -23,17 +22,14 @@ import io.scanorder.crds.v1alpha1.PaperState;
 import io.scanorder.crds.v1alpha1.Store;
 import io.scanorder.operator.model.DeviceCredentials;
 import io.scanorder.operator.model.DeviceRegistration;
-import io.scanorder.operator.model.OrderServiceLink;
 import io.scanorder.proto.order.v1.Alarm;
 import io.scanorder.proto.order.v1.AlarmType;
 import io.scanorder.proto.order.v1.DeviceHealth;
 import io.scanorder.proto.order.v1.DeviceRole;
 import io.scanorder.proto.order.v1.DeviceType;
 import io.scanorder.testkit.KubernetesApi;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,44 +49,9 @@ class KitchenDeviceReconcilerIT {
     static Operator operator;
 
     @BeforeAll
-    static void startOperator() throws Exception {
-        for (String crd :
-                List.of(
-                        "stores.scanorder.io-v1.yml",
-                        "menus.scanorder.io-v1.yml",
-                        "kitchendevices.scanorder.io-v1.yml")) {
-            try (InputStream in =
-                    KitchenDeviceReconcilerIT.class
-                            .getClassLoader()
-                            .getResourceAsStream("META-INF/fabric8/" + crd)) {
-                CLIENT.apiextensions()
-                        .v1()
-                        .customResourceDefinitions()
-                        .resource(Serialization.unmarshal(in, CustomResourceDefinition.class))
-                        .createOr(r -> r.update());
-            }
-        }
-        // As in StoreReconcilerIT: the mock API server does not speak server-side apply.
-        channels =
-                new OrderServiceChannels(
-                        new OrderServiceLink(
-                                ORDER.target(),
-                                Duration.ofSeconds(1),
-                                Duration.ofSeconds(1),
-                                Duration.ofMillis(200),
-                                Duration.ofSeconds(1),
-                                Duration.ofSeconds(2)));
-        operator =
-                OperatorMain.create(
-                        CLIENT,
-                        Clock.systemUTC(),
-                        channels,
-                        o ->
-                                o.withUseSSAToPatchPrimaryResource(false)
-                                        .withSSABasedCreateUpdateMatchForDependentResources(false)
-                                        // The client is the testkit's, shared by every IT.
-                                        .withCloseClientOnStop(false));
-        operator.start();
+    static void startOperator() {
+        channels = MockApiOperator.fastChannels(ORDER.target());
+        operator = MockApiOperator.start(CLIENT, channels);
     }
 
     @AfterAll

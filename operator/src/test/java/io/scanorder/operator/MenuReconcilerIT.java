@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
@@ -13,12 +12,9 @@ import io.scanorder.crds.v1alpha1.ConditionStatus;
 import io.scanorder.crds.v1alpha1.ConditionType;
 import io.scanorder.crds.v1alpha1.Menu;
 import io.scanorder.crds.v1alpha1.Store;
-import io.scanorder.operator.model.OrderServiceLink;
 import io.scanorder.testkit.KubernetesApi;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -39,31 +35,9 @@ class MenuReconcilerIT {
     static Operator operator;
 
     @BeforeAll
-    static void startOperator() throws Exception {
-        installCrds(
-                "stores.scanorder.io-v1.yml",
-                "menus.scanorder.io-v1.yml",
-                "kitchendevices.scanorder.io-v1.yml");
-        channels =
-                new OrderServiceChannels(
-                        new OrderServiceLink(
-                                ORDER.target(),
-                                Duration.ofSeconds(1),
-                                Duration.ofSeconds(1),
-                                Duration.ofMillis(200),
-                                Duration.ofSeconds(1),
-                                Duration.ofSeconds(2)));
-        // As in StoreReconcilerIT: the mock API server does not speak server-side apply.
-        operator =
-                OperatorMain.create(
-                        CLIENT,
-                        Clock.systemUTC(),
-                        channels,
-                        o ->
-                                o.withUseSSAToPatchPrimaryResource(false)
-                                        .withSSABasedCreateUpdateMatchForDependentResources(false)
-                                        .withCloseClientOnStop(false));
-        operator.start();
+    static void startOperator() {
+        channels = MockApiOperator.fastChannels(ORDER.target());
+        operator = MockApiOperator.start(CLIENT, channels);
     }
 
     @AfterAll
@@ -254,21 +228,6 @@ class MenuReconcilerIT {
                                         && condition(m.getStatus().getConditions(), type)
                                                 .filter(c -> c.getStatus() == status)
                                                 .isPresent());
-    }
-
-    static void installCrds(String... files) throws Exception {
-        for (String crd : files) {
-            try (InputStream in =
-                    MenuReconcilerIT.class
-                            .getClassLoader()
-                            .getResourceAsStream("META-INF/fabric8/" + crd)) {
-                CLIENT.apiextensions()
-                        .v1()
-                        .customResourceDefinitions()
-                        .resource(Serialization.unmarshal(in, CustomResourceDefinition.class))
-                        .createOr(r -> r.update());
-            }
-        }
     }
 
     static Store store(String ns, String storeCode) throws Exception {

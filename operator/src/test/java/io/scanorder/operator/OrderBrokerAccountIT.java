@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -19,10 +18,8 @@ import io.scanorder.operator.model.DeviceCredentials;
 import io.scanorder.operator.model.OperatorConfig;
 import io.scanorder.operator.model.OrderServiceLink;
 import io.scanorder.testkit.KubernetesApi;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,34 +44,9 @@ class OrderBrokerAccountIT {
     static Operator operator;
 
     @BeforeAll
-    static void startOperator() throws Exception {
-        for (String file : List.of("stores.scanorder.io-v1.yml", "menus.scanorder.io-v1.yml")) {
-            try (InputStream in =
-                    OrderBrokerAccountIT.class
-                            .getClassLoader()
-                            .getResourceAsStream("META-INF/fabric8/" + file)) {
-                CustomResourceDefinition crd =
-                        Serialization.unmarshal(in, CustomResourceDefinition.class);
-                CLIENT.apiextensions()
-                        .v1()
-                        .customResourceDefinitions()
-                        .resource(crd)
-                        .createOr(r -> r.update());
-            }
-        }
+    static void startOperator() {
         services = new OrderServiceChannels(OrderServiceLink.defaults());
-        // JSON merge patches: the mock API server does not answer server-side apply.
-        operator =
-                OperatorMain.create(
-                        CLIENT,
-                        Clock.systemUTC(),
-                        services,
-                        CONFIG,
-                        o ->
-                                o.withUseSSAToPatchPrimaryResource(false)
-                                        .withSSABasedCreateUpdateMatchForDependentResources(false)
-                                        .withCloseClientOnStop(false));
-        operator.start();
+        operator = MockApiOperator.start(CLIENT, services, CONFIG);
     }
 
     @AfterAll

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -22,13 +21,12 @@ import io.scanorder.crds.v1alpha1.ConditionStatus;
 import io.scanorder.crds.v1alpha1.ConditionType;
 import io.scanorder.crds.v1alpha1.Store;
 import io.scanorder.operator.model.OperatorConfig;
+import io.scanorder.operator.model.OrderServiceLink;
 import io.scanorder.operator.model.ServiceWorkloads;
 import io.scanorder.operator.model.StoreService;
 import io.scanorder.testkit.KubernetesApi;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -42,43 +40,19 @@ class StoreReconcilerIT {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final KubernetesApi API = KubernetesApi.shared();
     static final KubernetesClient CLIENT = API.client();
+    static OrderServiceChannels channels;
     static Operator operator;
 
     @BeforeAll
-    static void startOperator() throws Exception {
-        // The generated CRD (from the crds module's build) makes the mock server treat status as
-        // a subresource and Store as namespaced, as a real API server would.
-        for (String file : List.of("stores.scanorder.io-v1.yml", "menus.scanorder.io-v1.yml")) {
-            try (InputStream in =
-                    StoreReconcilerIT.class
-                            .getClassLoader()
-                            .getResourceAsStream("META-INF/fabric8/" + file)) {
-                CustomResourceDefinition crd =
-                        Serialization.unmarshal(in, CustomResourceDefinition.class);
-                CLIENT.apiextensions()
-                        .v1()
-                        .customResourceDefinitions()
-                        .resource(crd)
-                        .createOr(r -> r.update());
-            }
-        }
-        // The mock API server answers server-side apply (apply-patch+yaml) with 415, so the test
-        // operator patches with JSON merge patches; production keeps JOSDK's SSA defaults.
-        operator =
-                OperatorMain.create(
-                        CLIENT,
-                        Clock.systemUTC(),
-                        o ->
-                                o.withUseSSAToPatchPrimaryResource(false)
-                                        .withSSABasedCreateUpdateMatchForDependentResources(false)
-                                        // The client is the testkit's, shared by every IT.
-                                        .withCloseClientOnStop(false));
-        operator.start();
+    static void startOperator() {
+        channels = new OrderServiceChannels(OrderServiceLink.defaults());
+        operator = MockApiOperator.start(CLIENT, channels);
     }
 
     @AfterAll
     static void stopOperator() {
         operator.stop();
+        channels.close();
     }
 
     @Test

@@ -10,11 +10,9 @@ import io.scanorder.crds.v1alpha1.Condition;
 import io.scanorder.crds.v1alpha1.ConditionStatus;
 import io.scanorder.crds.v1alpha1.ConditionType;
 import io.scanorder.crds.v1alpha1.Store;
-import io.scanorder.operator.model.OrderServiceLink;
 import io.scanorder.operator.model.StoreDefinitions;
 import io.scanorder.operator.model.StoreEvents;
 import io.scanorder.testkit.KubernetesApi;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -35,31 +33,9 @@ class StoreTablesIT {
     static Operator operator;
 
     @BeforeAll
-    static void startOperator() throws Exception {
-        MenuReconcilerIT.installCrds(
-                "stores.scanorder.io-v1.yml",
-                "menus.scanorder.io-v1.yml",
-                "kitchendevices.scanorder.io-v1.yml");
-        channels =
-                new OrderServiceChannels(
-                        new OrderServiceLink(
-                                ORDER.target(),
-                                Duration.ofSeconds(1),
-                                Duration.ofSeconds(1),
-                                Duration.ofMillis(200),
-                                Duration.ofSeconds(1),
-                                Duration.ofSeconds(2)));
-        // As in StoreReconcilerIT: the mock API server does not speak server-side apply.
-        operator =
-                OperatorMain.create(
-                        CLIENT,
-                        Clock.systemUTC(),
-                        channels,
-                        o ->
-                                o.withUseSSAToPatchPrimaryResource(false)
-                                        .withSSABasedCreateUpdateMatchForDependentResources(false)
-                                        .withCloseClientOnStop(false));
-        operator.start();
+    static void startOperator() {
+        channels = MockApiOperator.fastChannels(ORDER.target());
+        operator = MockApiOperator.start(CLIENT, channels);
     }
 
     @AfterAll
