@@ -418,16 +418,6 @@ public final class LocalPlatform implements AutoCloseable {
         return paymentGrpcPort;
     }
 
-    /** The embedded PostgreSQL server both services use (benchmarks measure its ceiling). */
-    public EmbeddedPostgres postgres() {
-        return postgres;
-    }
-
-    /** The broker every device and the order service connect to. */
-    public MqttBroker broker() {
-        return broker;
-    }
-
     /** The service child process named {@code name} ({@code order} or {@code payment}). */
     public ServiceProcess service(String name) {
         return started.stream()
