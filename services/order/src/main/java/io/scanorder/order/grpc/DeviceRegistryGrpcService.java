@@ -1,14 +1,11 @@
 package io.scanorder.order.grpc;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
-import io.scanorder.order.db.TransactionFailedException;
 import io.scanorder.order.kitchen.DeviceHealthView;
 import io.scanorder.order.kitchen.DeviceRegistration;
 import io.scanorder.order.kitchen.KitchenDevices;
-import io.scanorder.order.kitchen.KitchenNotFoundException;
 import io.scanorder.proto.order.v1.Alarm;
 import io.scanorder.proto.order.v1.AlarmType;
 import io.scanorder.proto.order.v1.DeregisterDeviceRequest;
@@ -25,8 +22,6 @@ import io.scanorder.proto.order.v1.RegisterDeviceRequest;
 import io.smallrye.common.annotation.Blocking;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
  * gRPC {@code DeviceRegistry} (called by the operator per KitchenDevice): maps proto to {@link
@@ -36,7 +31,6 @@ import org.jboss.logging.Logger;
 @GrpcService
 @Blocking
 public class DeviceRegistryGrpcService extends DeviceRegistryGrpc.DeviceRegistryImplBase {
-    private static final Logger LOG = Logger.getLogger(DeviceRegistryGrpcService.class);
 
     private final KitchenDevices devices;
 
@@ -47,13 +41,13 @@ public class DeviceRegistryGrpcService extends DeviceRegistryGrpc.DeviceRegistry
     @Override
     public void registerDevice(
             RegisterDeviceRequest request, StreamObserver<DeviceHealth> response) {
-        respond(response, () -> toProto(devices.register(toDomain(request))));
+        GrpcErrors.respond(response, () -> toProto(devices.register(toDomain(request))));
     }
 
     @Override
     public void deregisterDevice(
             DeregisterDeviceRequest request, StreamObserver<DeregisterDeviceResponse> response) {
-        respond(
+        GrpcErrors.respond(
                 response,
                 () ->
                         DeregisterDeviceResponse.newBuilder()
@@ -66,7 +60,7 @@ public class DeviceRegistryGrpcService extends DeviceRegistryGrpc.DeviceRegistry
     @Override
     public void getDeviceHealth(
             GetDeviceHealthRequest request, StreamObserver<DeviceHealth> response) {
-        respond(
+        GrpcErrors.respond(
                 response,
                 () -> toProto(devices.get(request.getStoreCode(), request.getDeviceId())));
     }
@@ -74,7 +68,7 @@ public class DeviceRegistryGrpcService extends DeviceRegistryGrpc.DeviceRegistry
     @Override
     public void listDeviceHealth(
             ListDeviceHealthRequest request, StreamObserver<ListDeviceHealthResponse> response) {
-        respond(
+        GrpcErrors.respond(
                 response,
                 () -> {
                     List<DeviceHealthView> list = devices.list(request.getStoreCode());
@@ -148,28 +142,5 @@ public class DeviceRegistryGrpcService extends DeviceRegistryGrpc.DeviceRegistry
                 .setSeconds(at.getEpochSecond())
                 .setNanos(at.getNano())
                 .build();
-    }
-
-    private static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
-        T result;
-        try {
-            result = call.get();
-        } catch (IllegalArgumentException e) {
-            response.onError(
-                    Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (KitchenNotFoundException e) {
-            response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (TransactionFailedException e) {
-            LOG.warn("device registry request failed in the database", e);
-            response.onError(
-                    Status.UNAVAILABLE
-                            .withDescription("database unavailable, retry: " + e.getMessage())
-                            .asRuntimeException());
-            return;
-        }
-        response.onNext(result);
-        response.onCompleted();
     }
 }

@@ -2,14 +2,18 @@ package io.scanorder.order.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import io.scanorder.order.db.TransactionFailedException;
 import io.scanorder.order.db.Transactions;
+import io.scanorder.order.kitchen.KitchenNotFoundException;
 import io.scanorder.order.state.ActorNotAllowedException;
 import io.scanorder.order.state.AmountOutOfRangeException;
 import io.scanorder.order.state.ConcurrentChangeException;
 import io.scanorder.order.state.IllegalTransitionException;
 import io.scanorder.order.state.OrderNotFoundException;
 import io.scanorder.order.state.OrderRuleException;
+import io.scanorder.order.store.StoreNotAppliedException;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /** Maps domain and database errors to gRPC status codes with a message a client can act on. */
@@ -18,6 +22,22 @@ final class GrpcErrors {
 
     private GrpcErrors() {}
 
+    /**
+     * Answers a unary call with what {@code call} returns, or with the status {@link #toStatus}
+     * maps its exception to.
+     */
+    static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
+        T result;
+        try {
+            result = call.get();
+        } catch (RuntimeException e) {
+            response.onError(toStatus(e));
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+
     static StatusRuntimeException toStatus(Throwable e) {
         if (e instanceof StatusRuntimeException sre) {
             return sre;
@@ -25,7 +45,9 @@ final class GrpcErrors {
         Status status;
         if (e instanceof IllegalArgumentException) {
             status = Status.INVALID_ARGUMENT;
-        } else if (e instanceof OrderNotFoundException) {
+        } else if (e instanceof OrderNotFoundException
+                || e instanceof StoreNotAppliedException
+                || e instanceof KitchenNotFoundException) {
             status = Status.NOT_FOUND;
         } else if (e instanceof ActorNotAllowedException) {
             status = Status.PERMISSION_DENIED;
@@ -38,7 +60,7 @@ final class GrpcErrors {
         } else if (e instanceof TransactionFailedException tx) {
             return database(tx);
         } else {
-            LOG.error("unexpected error in OrderService", e);
+            LOG.error("unexpected error in a gRPC call of the order service", e);
             return Status.INTERNAL
                     .withDescription("internal error: " + e.getClass().getSimpleName())
                     .asRuntimeException();
@@ -51,9 +73,9 @@ final class GrpcErrors {
         if (Transactions.SERIALIZATION_FAILURE.equals(state)) {
             return Status.ABORTED
                     .withDescription(
-                            "the order is being changed concurrently and "
+                            "concurrent changes to the same rows conflicted in all "
                                     + tx.attempts()
-                                    + " attempts conflicted; read it again and retry")
+                                    + " attempts; read again and retry")
                     .asRuntimeException();
         }
         if (state != null && state.startsWith("08")) {
@@ -62,7 +84,7 @@ final class GrpcErrors {
                             "database unreachable (SQLSTATE " + state + "); retry the request")
                     .asRuntimeException();
         }
-        LOG.error("database error in OrderService", tx);
+        LOG.error("database error in a gRPC call of the order service", tx);
         return Status.INTERNAL
                 .withDescription("database error (SQLSTATE " + state + ")")
                 .asRuntimeException();

@@ -1,16 +1,12 @@
 package io.scanorder.order.grpc;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
-import io.scanorder.order.db.TransactionFailedException;
 import io.scanorder.order.store.AppliedStore;
 import io.scanorder.order.store.ApplyResult;
-import io.scanorder.order.store.InvalidStoreException;
 import io.scanorder.order.store.StoreAdmin;
 import io.scanorder.order.store.StoreContent;
-import io.scanorder.order.store.StoreNotAppliedException;
 import io.scanorder.proto.order.v1.ApplyStoreRequest;
 import io.scanorder.proto.order.v1.ApplyStoreResponse;
 import io.scanorder.proto.order.v1.DiningArea;
@@ -18,8 +14,6 @@ import io.scanorder.proto.order.v1.GetStoreRequest;
 import io.scanorder.proto.order.v1.StoreAdminGrpc;
 import io.scanorder.proto.order.v1.StoreDefinition;
 import io.smallrye.common.annotation.Blocking;
-import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
  * gRPC {@code StoreAdmin}: maps requests to {@link StoreAdmin} and its exceptions to status codes
@@ -29,7 +23,6 @@ import org.jboss.logging.Logger;
 @GrpcService
 @Blocking
 public class StoreAdminGrpcService extends StoreAdminGrpc.StoreAdminImplBase {
-    private static final Logger LOG = Logger.getLogger(StoreAdminGrpcService.class);
 
     private final StoreAdmin stores;
 
@@ -39,7 +32,7 @@ public class StoreAdminGrpcService extends StoreAdminGrpc.StoreAdminImplBase {
 
     @Override
     public void applyStore(ApplyStoreRequest request, StreamObserver<ApplyStoreResponse> response) {
-        respond(
+        GrpcErrors.respond(
                 response,
                 () -> {
                     ApplyResult r =
@@ -61,7 +54,7 @@ public class StoreAdminGrpcService extends StoreAdminGrpc.StoreAdminImplBase {
     public void getStore(
             GetStoreRequest request,
             StreamObserver<io.scanorder.proto.order.v1.AppliedStore> response) {
-        respond(
+        GrpcErrors.respond(
                 response,
                 () -> {
                     AppliedStore s = stores.get(request.getStoreCode());
@@ -114,28 +107,5 @@ public class StoreAdminGrpcService extends StoreAdminGrpc.StoreAdminImplBase {
                             .addAllTableNumbers(a.tableNumbers()));
         }
         return b.build();
-    }
-
-    private static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
-        T result;
-        try {
-            result = call.get();
-        } catch (InvalidStoreException e) {
-            response.onError(
-                    Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (StoreNotAppliedException e) {
-            response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (TransactionFailedException e) {
-            LOG.warn("store request failed in the database", e);
-            response.onError(
-                    Status.UNAVAILABLE
-                            .withDescription("database unavailable, retry: " + e.getMessage())
-                            .asRuntimeException());
-            return;
-        }
-        response.onNext(result);
-        response.onCompleted();
     }
 }
