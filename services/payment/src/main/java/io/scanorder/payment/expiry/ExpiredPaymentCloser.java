@@ -1,25 +1,17 @@
 package io.scanorder.payment.expiry;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.scanorder.payment.OutcomeCounters;
 import io.scanorder.payment.PaymentException;
 import io.scanorder.payment.Payments;
 import io.scanorder.payment.store.PaymentRecord;
 import io.scanorder.payment.store.PaymentState;
 import io.scanorder.payment.store.PaymentStore;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -47,9 +39,8 @@ public class ExpiredPaymentCloser {
     private final Duration interval;
     private final Duration defaultTimeout;
     private final int batchSize;
-    private final Map<Result, Counter> results = new EnumMap<>(Result.class);
+    private final OutcomeCounters<Result> results;
     private final Clock clock = Clock.systemUTC();
-    private ScheduledExecutorService executor;
 
     ExpiredPaymentCloser(
             PaymentStore store,
@@ -68,36 +59,20 @@ public class ExpiredPaymentCloser {
         this.interval = interval;
         this.defaultTimeout = defaultTimeout;
         this.batchSize = batchSize;
-        for (Result r : Result.values()) {
-            results.put(
-                    r,
-                    Counter.builder("scanorder.payment.expired")
-                            .description(
-                                    "Unpaid payments past their deadline, by what became of them")
-                            .tag("result", r.name().toLowerCase(Locale.ROOT))
-                            .register(registry));
-        }
+        this.results =
+                OutcomeCounters.register(
+                        registry,
+                        "scanorder.payment.expired",
+                        "Unpaid payments past their deadline, by what became of them",
+                        Result.class);
     }
 
-    void start(@Observes StartupEvent event) {
-        executor =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "expired-payment-closer");
-                            t.setDaemon(true);
-                            return t;
-                        });
-        executor.scheduleWithFixedDelay(
-                this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (executor != null) {
-            executor.shutdownNow();
-        }
-    }
-
-    private void runSafely() {
+    @Scheduled(
+            identity = "expired-payment-closer",
+            every = "{scanorder.payment.expiry.interval}",
+            delayed = "{scanorder.payment.expiry.interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledRound() {
         try {
             closeExpired();
         } catch (RuntimeException e) {
@@ -121,28 +96,24 @@ public class ExpiredPaymentCloser {
                     LOG.infof(
                             "payment %s was paid after all (notification missing); recorded",
                             p.outTradeNo());
-                    count(Result.PAID);
+                    results.count(Result.PAID);
                 } else if (now.state() == PaymentState.USER_PAYING) {
                     // The diner is entering the password right now: look again next round.
-                    count(Result.WAITING);
+                    results.count(Result.WAITING);
                 } else if (now.state() != PaymentState.CLOSED) {
                     payments.close(p.storeCode(), p.outTradeNo());
                     closed++;
-                    count(Result.CLOSED);
+                    results.count(Result.CLOSED);
                 } else {
-                    count(Result.CLOSED);
+                    results.count(Result.CLOSED);
                 }
             } catch (PaymentException e) {
-                count(Result.ERROR);
+                results.count(Result.ERROR);
                 LOG.warnf(
                         "could not close expired payment %s: %s (next round retries)",
                         p.outTradeNo(), e.getMessage());
             }
         }
         return closed;
-    }
-
-    private void count(Result r) {
-        results.get(r).increment();
     }
 }

@@ -1,25 +1,17 @@
 package io.scanorder.payment.refunds;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.scanorder.payment.OutcomeCounters;
 import io.scanorder.payment.PaymentException;
 import io.scanorder.payment.Payments;
 import io.scanorder.payment.store.PaymentStore;
 import io.scanorder.payment.store.RefundRecord;
 import io.scanorder.payment.store.RefundState;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -45,9 +37,8 @@ public class RefundQueryFallback {
     private final Duration interval;
     private final Duration after;
     private final int batchSize;
-    private final Map<Result, Counter> results = new EnumMap<>(Result.class);
+    private final OutcomeCounters<Result> results;
     private final Clock clock = Clock.systemUTC();
-    private ScheduledExecutorService executor;
 
     RefundQueryFallback(
             PaymentStore store,
@@ -64,36 +55,20 @@ public class RefundQueryFallback {
         this.interval = interval;
         this.after = after;
         this.batchSize = batchSize;
-        for (Result r : Result.values()) {
-            results.put(
-                    r,
-                    Counter.builder("scanorder.payment.refund.checks")
-                            .description(
-                                    "Refunds without an outcome queried at WeChat Pay, by result")
-                            .tag("result", r.name().toLowerCase(Locale.ROOT))
-                            .register(registry));
-        }
+        this.results =
+                OutcomeCounters.register(
+                        registry,
+                        "scanorder.payment.refund.checks",
+                        "Refunds without an outcome queried at WeChat Pay, by result",
+                        Result.class);
     }
 
-    void start(@Observes StartupEvent event) {
-        executor =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "refund-query-fallback");
-                            t.setDaemon(true);
-                            return t;
-                        });
-        executor.scheduleWithFixedDelay(
-                this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (executor != null) {
-            executor.shutdownNow();
-        }
-    }
-
-    private void runSafely() {
+    @Scheduled(
+            identity = "refund-query-fallback",
+            every = "{scanorder.payment.refund-check.interval}",
+            delayed = "{scanorder.payment.refund-check.interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledRound() {
         try {
             checkOpenRefunds();
         } catch (RuntimeException e) {
@@ -118,12 +93,12 @@ public class RefundQueryFallback {
                             "refund %s of %s is %s (its notification never came); recorded",
                             r.outRefundNo(), r.outTradeNo(), now.state());
                     settled++;
-                    results.get(Result.SETTLED).increment();
+                    results.count(Result.SETTLED);
                 } else {
-                    results.get(Result.WAITING).increment();
+                    results.count(Result.WAITING);
                 }
             } catch (PaymentException e) {
-                results.get(Result.ERROR).increment();
+                results.count(Result.ERROR);
                 LOG.warnf(
                         "could not query refund %s: %s (next round retries)",
                         r.outRefundNo(), e.getMessage());
