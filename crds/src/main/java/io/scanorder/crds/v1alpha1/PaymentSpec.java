@@ -47,6 +47,16 @@ public class PaymentSpec {
             "Largest amount one order may total, in fen (1/100 yuan); larger orders are refused.")
     private Long maxOrderAmountFen;
 
+    @Min(1)
+    @Max(99)
+    @Default("1")
+    @JsonPropertyDescription(
+            "Generation of the key payment data is encrypted with. Raise it by one to rotate: the"
+                    + " operator adds key k<generation> to the <store>-payment-data Secret and the"
+                    + " payment service encrypts new values with it, reading old rows with the"
+                    + " older keys, which are kept. Never lower it.")
+    private Integer dataKeyGeneration;
+
     public PaymentMode getMode() {
         return mode;
     }
@@ -85,5 +95,13 @@ public class PaymentSpec {
 
     public void setMaxOrderAmountFen(Long maxOrderAmountFen) {
         this.maxOrderAmountFen = maxOrderAmountFen;
+    }
+
+    public Integer getDataKeyGeneration() {
+        return dataKeyGeneration;
+    }
+
+    public void setDataKeyGeneration(Integer dataKeyGeneration) {
+        this.dataKeyGeneration = dataKeyGeneration;
     }
 }

@@ -10,9 +10,11 @@ import java.util.Map;
 
 /**
  * Desired state of the Secret holding a store's payment data keys: the AES-256-GCM keys the payment
- * service encrypts payer openids and WeChat transaction ids with ({@code k1}, later {@code k2}...)
- * and the HMAC {@code lookup} key of its lookup columns, each 32 random bytes in base64, mounted as
- * files under {@link #MOUNT_PATH}.
+ * service encrypts payer openids and WeChat transaction ids with ({@code k1} up to {@code
+ * k<spec.payment.dataKeyGeneration>}, the last one current) and the HMAC {@code lookup} key of its
+ * lookup columns, each 32 random bytes in base64, mounted as files under {@link #MOUNT_PATH}.
+ * Raising the generation rotates: the next key is generated and the payment Deployment's {@code
+ * SCANORDER_DATA_KEY_ID} names it, which rolls the pods onto it.
  *
  * <p>Keys are generated once and never changed or removed by the operator: a lost key makes every
  * row written with it unreadable. For the same reason the Secret has no owner reference and
@@ -23,8 +25,8 @@ public final class PaymentDataKeys {
     /** Where the payment service reads the key files (its application.properties defaults). */
     public static final String MOUNT_PATH = "/var/run/secrets/scanorder/payment-data";
 
-    /** The first encryption key and the lookup key; more keys are added by hand to rotate. */
-    static final String FIRST_KEY = "k1";
+    /** Prefix of the encryption keys' names: {@code k1}, {@code k2}, ... */
+    static final String KEY_PREFIX = "k";
 
     static final String LOOKUP_KEY = "lookup";
 
@@ -32,9 +34,19 @@ public final class PaymentDataKeys {
 
     private PaymentDataKeys() {}
 
+    /** Id of the key new payment data is encrypted with: {@code k<dataKeyGeneration>}. */
+    public static String currentKeyId(Store store) {
+        return KEY_PREFIX + generation(store);
+    }
+
+    private static int generation(Store store) {
+        Integer g = store.getSpec().getPayment().getDataKeyGeneration();
+        return g == null ? 1 : g;
+    }
+
     /**
-     * The Secret as it should be: {@code existing}'s keys kept as they are, missing {@code k1} or
-     * {@code lookup} generated.
+     * The Secret as it should be: {@code existing}'s keys kept as they are, missing keys {@code k1}
+     * up to the current generation and {@code lookup} generated.
      *
      * @param existing the Secret as it is now, or null
      * @return the desired Secret; equal data to {@code existing} when nothing is missing
@@ -44,9 +56,10 @@ public final class PaymentDataKeys {
         if (existing != null && existing.getData() != null) {
             data.putAll(existing.getData());
         }
-        for (String key : new String[] {FIRST_KEY, LOOKUP_KEY}) {
-            data.computeIfAbsent(key, k -> encodedNewKey(random));
+        for (int g = 1; g <= generation(store); g++) {
+            data.computeIfAbsent(KEY_PREFIX + g, k -> encodedNewKey(random));
         }
+        data.computeIfAbsent(LOOKUP_KEY, k -> encodedNewKey(random));
         return new SecretBuilder()
                 .withNewMetadata()
                 .withName(StoreNames.paymentDataSecretName(store))

@@ -253,6 +253,9 @@ public final class ServiceWorkloads {
             env.add(value("SCANORDER_ORDER_GRPC_HOST", StoreService.ORDER.resourceName(store)));
             secretEnv(env, store.getSpec().getPayment().getMerchantSecretRef(), MERCHANT_ENV);
             paymentModeEnv(env, store.getSpec().getPayment());
+            // Every k<n> file of the data-key Secret is a key; new values use the current one.
+            env.add(value("SCANORDER_DATA_KEYS_DIR", PaymentDataKeys.MOUNT_PATH));
+            env.add(value("SCANORDER_DATA_KEY_ID", PaymentDataKeys.currentKeyId(store)));
             mounts.add(
                     new VolumeMountBuilder()
                             .withName("merchant")

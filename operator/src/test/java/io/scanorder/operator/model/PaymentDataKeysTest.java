@@ -50,4 +50,21 @@ class PaymentDataKeysTest {
 
         assertThat(secret.getMetadata().getOwnerReferences()).isEmpty();
     }
+
+    @Test
+    void raisingTheGenerationAddsTheNextKeyKeepsTheOldOnesAndMakesItCurrent() throws IOException {
+        Store store = StoreConfigTest.exampleStore();
+        Secret first = PaymentDataKeys.desired(store, null, random);
+        assertThat(PaymentDataKeys.currentKeyId(store)).isEqualTo("k1");
+
+        store.getSpec().getPayment().setDataKeyGeneration(2);
+        Secret rotated = PaymentDataKeys.desired(store, first, random);
+
+        assertThat(rotated.getData()).containsOnlyKeys("k1", "k2", "lookup");
+        assertThat(rotated.getData().get("k1")).isEqualTo(first.getData().get("k1"));
+        assertThat(rotated.getData().get("lookup")).isEqualTo(first.getData().get("lookup"));
+        assertThat(rotated.getData().get("k2"))
+                .isNotIn(first.getData().get("k1"), first.getData().get("lookup"));
+        assertThat(PaymentDataKeys.currentKeyId(store)).isEqualTo("k2");
+    }
 }

@@ -217,7 +217,11 @@ class ServiceWorkloadsTest {
                         Map.entry("SCANORDER_ORDER_GRPC_HOST", "jingan-order"),
                         Map.entry("WECHAT_PAY_MODE", "SERVICE_PROVIDER"),
                         Map.entry("WECHAT_SUB_MCH_ID", "1900009231"),
-                        Map.entry("SCANORDER_MAX_ORDER_FEN", "500000"));
+                        Map.entry("SCANORDER_MAX_ORDER_FEN", "500000"),
+                        Map.entry(
+                                "SCANORDER_DATA_KEYS_DIR",
+                                "/var/run/secrets/scanorder/payment-data"),
+                        Map.entry("SCANORDER_DATA_KEY_ID", "k1"));
         // The data keys: the whole Secret, so a key added for rotation shows up as a file.
         assertThat(container.getVolumeMounts())
                 .anySatisfy(
@@ -321,6 +325,19 @@ class ServiceWorkloadsTest {
                                 .getEnv())
                 .extracting(EnvVar::getName)
                 .doesNotContain("SCANORDER_MAX_ORDER_FEN");
+    }
+
+    @Test
+    void raisingTheDataKeyGenerationPointsThePaymentPodsAtTheNewKey() throws IOException {
+        Store store = StoreConfigTest.exampleStore();
+        Deployment before = ServiceWorkloads.deployment(store, StoreService.PAYMENT, CONFIG, null);
+        store.getSpec().getPayment().setDataKeyGeneration(3);
+
+        Deployment after = ServiceWorkloads.deployment(store, StoreService.PAYMENT, CONFIG, null);
+
+        assertThat(env(container(after))).containsEntry("SCANORDER_DATA_KEY_ID", "k3");
+        // A changed pod template is what rolls the pods onto the new key.
+        assertThat(after.getSpec().getTemplate()).isNotEqualTo(before.getSpec().getTemplate());
     }
 
     @Test

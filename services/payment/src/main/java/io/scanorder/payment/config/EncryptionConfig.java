@@ -2,6 +2,7 @@ package io.scanorder.payment.config;
 
 import io.smallrye.config.ConfigMapping;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keys for encryption at rest ({@code scanorder.payment.encryption.*}), from the mounted Secret:
@@ -14,6 +15,12 @@ public interface EncryptionConfig {
 
     /** Key id -> reference to a base64 32-byte AES key; old ids stay so old rows stay readable. */
     Map<String, String> keys();
+
+    /**
+     * Directory of a mounted Secret whose files named {@code k<number>} are further keys, by file
+     * name (how the operator hands over rotated keys); {@link #keys()} wins for an id in both.
+     */
+    Optional<String> keysDir();
 
     /** Reference to the base64 HMAC key (at least 32 bytes) of lookup columns; never rotated. */
     String lookupKeyRef();
