@@ -26,6 +26,7 @@ final class DinerApi {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String api;
     private final String simulator;
+    private final String forwardedFor;
 
     /** One HTTP answer: status, body text and the body as JSON (null when it is not JSON). */
     record Answer(String request, int status, String body, JsonNode json) {
@@ -50,8 +51,17 @@ final class DinerApi {
     }
 
     DinerApi(LocalPlatform platform) {
+        this(platform, null);
+    }
+
+    /**
+     * A diner whose calls come through the ingress from {@code forwardedFor} (X-Forwarded-For), so
+     * the per-IP rate limits count each simulated phone on its own.
+     */
+    DinerApi(LocalPlatform platform, String forwardedFor) {
         this.api = platform.dinerApiBaseUrl();
         this.simulator = platform.endpoints().get("WeChat simulator");
+        this.forwardedFor = forwardedFor;
     }
 
     /** Plays WeChat's {@code wx.login()} for {@code openid}: a fresh code from the simulator. */
@@ -155,6 +165,9 @@ final class DinerApi {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
+        if (forwardedFor != null) {
+            b.header("X-Forwarded-For", forwardedFor);
+        }
         return send("GET " + url, b.build());
     }
 
@@ -174,6 +187,9 @@ final class DinerApi {
         }
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
+        }
+        if (forwardedFor != null) {
+            b.header("X-Forwarded-For", forwardedFor);
         }
         return send("POST " + url, b.build());
     }
