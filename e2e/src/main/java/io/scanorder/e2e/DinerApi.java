@@ -28,8 +28,11 @@ final class DinerApi {
     private final String simulator;
     private final String forwardedFor;
 
-    /** One HTTP answer: status, body text and the body as JSON (null when it is not JSON). */
-    record Answer(String request, int status, String body, JsonNode json) {
+    /**
+     * One HTTP answer: status, body text, the body as JSON (null when it is not JSON) and the
+     * {@code Retry-After} seconds (0 when absent).
+     */
+    record Answer(String request, int status, String body, JsonNode json, long retryAfterSeconds) {
         /** The JSON body, or a failure naming the request when the status is not {@code want}. */
         JsonNode expect(int want) {
             if (status != want) {
@@ -203,7 +206,13 @@ final class DinerApi {
             } catch (IOException e) {
                 // not JSON: the caller sees the text
             }
-            return new Answer(what, r.statusCode(), r.body(), json);
+            long retryAfter =
+                    r.headers()
+                            .firstValue("Retry-After")
+                            .filter(v -> v.matches("\\d{1,6}"))
+                            .map(Long::parseLong)
+                            .orElse(0L);
+            return new Answer(what, r.statusCode(), r.body(), json, retryAfter);
         } catch (IOException e) {
             throw new UncheckedIOException(what + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

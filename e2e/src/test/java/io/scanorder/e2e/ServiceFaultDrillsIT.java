@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -84,7 +85,9 @@ class ServiceFaultDrillsIT {
 
     @AfterAll
     static void closeChannel() throws InterruptedException {
-        staffChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        if (staffChannel != null) {
+            staffChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -306,6 +309,8 @@ class ServiceFaultDrillsIT {
                                 what + ": answered " + status + ": " + DinerApi.clip(a.body()));
                     }
                     last = status + " " + DinerApi.clip(a.body());
+                    // As a phone would: wait at least as long as the service asks.
+                    pause = Math.max(pause, a.retryAfterSeconds() * 1000);
                 } catch (UncheckedIOException e) {
                     last = e.getMessage();
                 }
@@ -315,7 +320,8 @@ class ServiceFaultDrillsIT {
                     throw new IllegalStateException(
                             what + ": no answer within " + ANSWER_WITHIN + "; last: " + last);
                 }
-                Thread.sleep(pause);
+                // Jittered, so the diners do not come back all in the same instant.
+                Thread.sleep(pause + ThreadLocalRandom.current().nextLong(pause / 2 + 1));
                 pause = Math.min(pause * 2, 2000);
             }
         }
