@@ -26,9 +26,13 @@ final class DinerApi {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String api;
     private final String simulator;
+    private final String forwardedFor;
 
-    /** One HTTP answer: status, body text and the body as JSON (null when it is not JSON). */
-    record Answer(String request, int status, String body, JsonNode json) {
+    /**
+     * One HTTP answer: status, body text, the body as JSON (null when it is not JSON) and the
+     * {@code Retry-After} seconds (0 when absent).
+     */
+    record Answer(String request, int status, String body, JsonNode json, long retryAfterSeconds) {
         /** The JSON body, or a failure naming the request when the status is not {@code want}. */
         JsonNode expect(int want) {
             if (status != want) {
@@ -50,8 +54,17 @@ final class DinerApi {
     }
 
     DinerApi(LocalPlatform platform) {
+        this(platform, null);
+    }
+
+    /**
+     * A diner whose calls come through the ingress from {@code forwardedFor} (X-Forwarded-For), so
+     * the per-IP rate limits count each simulated phone on its own.
+     */
+    DinerApi(LocalPlatform platform, String forwardedFor) {
         this.api = platform.dinerApiBaseUrl();
         this.simulator = platform.endpoints().get("WeChat simulator");
+        this.forwardedFor = forwardedFor;
     }
 
     /** Plays WeChat's {@code wx.login()} for {@code openid}: a fresh code from the simulator. */
@@ -155,6 +168,9 @@ final class DinerApi {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
+        if (forwardedFor != null) {
+            b.header("X-Forwarded-For", forwardedFor);
+        }
         return send("GET " + url, b.build());
     }
 
@@ -175,6 +191,9 @@ final class DinerApi {
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
         }
+        if (forwardedFor != null) {
+            b.header("X-Forwarded-For", forwardedFor);
+        }
         return send("POST " + url, b.build());
     }
 
@@ -187,7 +206,13 @@ final class DinerApi {
             } catch (IOException e) {
                 // not JSON: the caller sees the text
             }
-            return new Answer(what, r.statusCode(), r.body(), json);
+            long retryAfter =
+                    r.headers()
+                            .firstValue("Retry-After")
+                            .filter(v -> v.matches("\\d{1,6}"))
+                            .map(Long::parseLong)
+                            .orElse(0L);
+            return new Answer(what, r.statusCode(), r.body(), json, retryAfter);
         } catch (IOException e) {
             throw new UncheckedIOException(what + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -428,6 +428,30 @@ public final class LocalPlatform implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("no service named " + name));
     }
 
+    /**
+     * Kills the named service with SIGKILL (no shutdown hooks, as when its node dies), starts it
+     * again on the same ports with the same configuration and waits until it is ready.
+     *
+     * @return the new process
+     */
+    public ServiceProcess killAndRestart(String name) throws IOException, InterruptedException {
+        ServiceProcess old = service(name);
+        ProcessHandle.of(old.pid())
+                .ifPresent(
+                        p -> {
+                            p.destroyForcibly();
+                            p.onExit().join();
+                        });
+        ServiceProcess fresh = old.relaunch();
+        started.remove(old);
+        started.push(fresh);
+        int httpPort = name.equals("order") ? orderHttpPort : paymentHttpPort;
+        fresh.awaitReady(
+                URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"),
+                SERVICE_START_TIMEOUT);
+        return fresh;
+    }
+
     /** The printer emulators behind the example printers, e.g. to see when a ticket is printed. */
     public List<PrinterEmulator> printerEmulators() {
         return started.stream()

@@ -30,10 +30,22 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Deque<String> tail = new ArrayDeque<>();
+    // How it was started, so a drill can start it again the same way (relaunch()).
+    private final Path jar;
+    private final Map<String, String> properties;
+    private final PrintStream out;
 
-    private ServiceProcess(String name, Process process, PrintStream out) {
+    private ServiceProcess(
+            String name,
+            Process process,
+            Path jar,
+            Map<String, String> properties,
+            PrintStream out) {
         this.name = name;
         this.process = process;
+        this.jar = jar;
+        this.properties = Map.copyOf(properties);
+        this.out = out;
         Thread pump = new Thread(() -> pump(out), name + "-output");
         pump.setDaemon(true);
         pump.start();
@@ -62,7 +74,15 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return new ServiceProcess(name, process, out);
+        return new ServiceProcess(name, process, jar, properties, out);
+    }
+
+    /**
+     * Starts another process of this service from the same jar with the same properties (so on the
+     * same ports); the caller stops this one first.
+     */
+    public ServiceProcess relaunch() throws IOException {
+        return start(name, jar, properties, out);
     }
 
     private void pump(PrintStream out) {
