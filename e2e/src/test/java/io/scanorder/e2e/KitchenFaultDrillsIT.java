@@ -98,7 +98,8 @@ class KitchenFaultDrillsIT {
             accept(order);
         }
         restart.get(90, TimeUnit.SECONDS);
-        Duration restartTook = Duration.between(restartAt, Instant.now());
+        Instant restarted = Instant.now();
+        Duration restartTook = Duration.between(restartAt, restarted);
 
         // Nobody reconnects them: the agents and the order service do it themselves.
         awaitAllDevicesOnline();
@@ -108,6 +109,27 @@ class KitchenFaultDrillsIT {
             awaitOrderState(order, "COOKING");
         }
         assertEachOrderOnceWithOneTicket(orders);
+        // every agent is back: each device heartbeats again after the broker came back
+        int slowest =
+                platform.devices().stream()
+                        .mapToInt(d -> heartbeatSeconds(d.id()))
+                        .max()
+                        .orElse(15);
+        await().atMost(Duration.ofSeconds(slowest + 15L))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () ->
+                                assertThat(health().getDevicesList())
+                                        .allSatisfy(
+                                                d ->
+                                                        assertThat(
+                                                                        Instant.ofEpochSecond(
+                                                                                d.getLastHeartbeatAt()
+                                                                                        .getSeconds(),
+                                                                                d.getLastHeartbeatAt()
+                                                                                        .getNanos()))
+                                                                .as(d.getDeviceId())
+                                                                .isAfter(restarted)));
         // after the restart a new order goes through the reconnected service and agents at once
         Placed after = placeAndPay(DemoDinner.HOT_SKU);
         accept(after);
