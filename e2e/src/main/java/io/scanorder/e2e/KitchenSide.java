@@ -12,9 +12,7 @@ import io.scanorder.agent.config.AgentConfig;
 import io.scanorder.agent.emulator.LedBoardEmulator;
 import io.scanorder.agent.emulator.PrinterEmulator;
 import io.scanorder.agent.led.LineProtocolLedBoard;
-import io.scanorder.agent.printer.EscPosPrinterDriver;
 import io.scanorder.agent.printer.PaperWidth;
-import io.scanorder.agent.printer.TicketLayout;
 import io.scanorder.agent.ticket.TicketJournal;
 import io.scanorder.agent.transport.PahoTransport;
 import io.scanorder.crds.v1alpha1.DeviceRole;
@@ -54,7 +52,8 @@ import java.util.concurrent.TimeUnit;
  * page (KDS tablet).
  */
 final class KitchenSide {
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    // generous: the platform starts on busy CI machines too
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final String DEFAULT_TIMEZONE = "Asia/Shanghai";
 
     /**
@@ -232,21 +231,9 @@ final class KitchenSide {
                 props.setProperty(AgentConfig.PRINTER_HOST, "127.0.0.1");
                 props.setProperty(AgentConfig.PRINTER_PORT, Integer.toString(printer.port()));
                 props.setProperty(AgentConfig.PRINTER_WIDTH, Integer.toString(widthMm));
-                AgentConfig config = config(props, id);
-                TicketJournal journal = journal(config);
-                started.push(journal);
-                EscPosPrinterDriver driver =
-                        new EscPosPrinterDriver(
-                                EscPosPrinterDriver.Settings.of("127.0.0.1", printer.port()),
-                                new TicketLayout(width, zone));
-                started.push(driver);
-                AgentApplication agent =
-                        new AgentApplication(
-                                settings(config),
-                                new PahoTransport(config),
-                                driver,
-                                journal,
-                                Clock.systemUTC());
+                // checked here so that a bad example fails with the device named
+                config(props, id);
+                PrinterAgent agent = new PrinterAgent(props, width, zone);
                 started.push(agent);
                 agent.start();
                 endpoint = "printer emulator 127.0.0.1:" + printer.port() + " (" + widthMm + " mm)";

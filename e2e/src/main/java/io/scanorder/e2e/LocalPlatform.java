@@ -460,6 +460,19 @@ public final class LocalPlatform implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * The in-process agent of printer {@code deviceId}, for drills that stop it, run the device
+     * elsewhere and start it again.
+     */
+    PrinterAgent printerAgent(String deviceId) {
+        return started.stream()
+                .filter(PrinterAgent.class::isInstance)
+                .map(PrinterAgent.class::cast)
+                .filter(a -> a.deviceId().equals(deviceId))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no printer agent for " + deviceId));
+    }
+
     /** Stops everything in reverse start order; one failure does not keep the rest running. */
     @Override
     public void close() {

@@ -101,6 +101,17 @@ public final class MqttBroker {
         return this;
     }
 
+    /**
+     * Stops the broker and starts it again on the same port with the same credentials and data
+     * folder, as a broker pod restart: every client is disconnected and must reconnect. Sessions,
+     * queued and retained messages are in memory and do not survive, so clients have to subscribe
+     * again and senders to resend what was not acknowledged.
+     */
+    public MqttBroker restart() {
+        broker.restart();
+        return this;
+    }
+
     /** e.g. {@code tcp://127.0.0.1:41883}. */
     public String uri() {
         return broker.uri();

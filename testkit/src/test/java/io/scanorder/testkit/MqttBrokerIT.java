@@ -67,4 +67,24 @@ class MqttBrokerIT {
         assertThatThrownBy(() -> connect("kit-gone", "kit-gone", "pw"))
                 .isInstanceOf(MqttException.class);
     }
+
+    @Test
+    void restartKeepsThePortAndTheCredentialsAndDropsConnectedClients() throws Exception {
+        MqttBroker broker = MqttBroker.shared().addDevice("009", "kit-restart", "pw");
+        int port = broker.port();
+        MqttClient before = connect("kit-restart", "kit-restart", "pw");
+
+        broker.restart();
+
+        assertThat(broker.port()).isEqualTo(port);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !before.isConnected());
+        before.close();
+        // the extension is back: known credentials connect, unknown ones are refused
+        MqttClient after = connect("kit-restart", "kit-restart", "pw");
+        assertThat(after.isConnected()).isTrue();
+        after.disconnect();
+        after.close();
+        assertThatThrownBy(() -> connect("kit-restart", "kit-restart", "wrong"))
+                .isInstanceOf(MqttException.class);
+    }
 }

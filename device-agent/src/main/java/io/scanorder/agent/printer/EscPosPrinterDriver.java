@@ -75,6 +75,11 @@ public final class EscPosPrinterDriver implements PrinterDriver, AutoCloseable {
 
     @Override
     public PrintResult print(KitchenTicket ticket) {
+        return print(ticket, () -> {});
+    }
+
+    @Override
+    public PrintResult print(KitchenTicket ticket, Runnable jobSent) {
         byte[] job = encode(ticket);
         Duration budget =
                 settings.connectTimeout()
@@ -91,6 +96,8 @@ public final class EscPosPrinterDriver implements PrinterDriver, AutoCloseable {
                 }
                 socket.getOutputStream().write(job);
                 socket.getOutputStream().flush();
+                // in the kernel's send buffer: it reaches the printer even if this process dies
+                jobSent.run();
                 PrinterStatus after = query(socket, settings.printTimeout());
                 if (after.failure().isPresent()) {
                     return PrintResult.failed(

@@ -15,6 +15,15 @@ public interface PrinterDriver {
      */
     PrintResult print(KitchenTicket ticket);
 
+    /**
+     * {@link #print(KitchenTicket)}, calling {@code jobSent} once every byte of the job has been
+     * handed to the printer's connection, before the printer confirms it: from then on the printer
+     * prints the job even if this process dies. A driver that cannot tell never calls it.
+     */
+    default PrintResult print(KitchenTicket ticket, Runnable jobSent) {
+        return print(ticket);
+    }
+
     /** Asks the printer for paper, cover and online state now. */
     PrinterStatus status();
 }

@@ -42,7 +42,12 @@ public final class TicketJournal implements AutoCloseable {
         /** Handed to the printer; the outcome is not known yet. */
         PRINTING,
         /** Not printed (or unknown after an interruption); the FAILED ack is decided, not sent. */
-        FAILED
+        FAILED,
+        /**
+         * Every byte of the job is in the printer's connection, not confirmed yet: the printer
+         * prints it even if the agent dies now. (Last, so older journals read the same.)
+         */
+        SENT
     }
 
     /**
@@ -101,24 +106,30 @@ public final class TicketJournal implements AutoCloseable {
         move(ticketId, State.RECEIVED, State.PRINTING, new byte[0]);
     }
 
+    /**
+     * Records that the whole job left for the printer (after {@link #printing}): from now on it is
+     * on its way to paper whatever becomes of this process.
+     */
+    public synchronized void sent(String ticketId) {
+        move(ticketId, State.PRINTING, State.SENT, new byte[0]);
+    }
+
     /** Records that the printer confirmed the ticket. */
     public synchronized void printed(String ticketId) {
-        Entry e = entries.get(ticketId);
-        move(
-                ticketId,
-                e != null && e.state() == State.PRINTING ? State.PRINTING : State.RECEIVED,
-                State.PRINTED,
-                new byte[0]);
+        move(ticketId, atPrinterOrReceived(ticketId), State.PRINTED, new byte[0]);
     }
 
     /** Records that the ticket will not be printed here and {@code ack} is the answer to send. */
     public synchronized void failed(String ticketId, byte[] ack) {
+        move(ticketId, atPrinterOrReceived(ticketId), State.FAILED, ack);
+    }
+
+    /** PRINTING or SENT when the ticket is in one of them, else RECEIVED (the legal sources). */
+    private State atPrinterOrReceived(String ticketId) {
         Entry e = entries.get(ticketId);
-        move(
-                ticketId,
-                e != null && e.state() == State.PRINTING ? State.PRINTING : State.RECEIVED,
-                State.FAILED,
-                ack);
+        return e != null && (e.state() == State.PRINTING || e.state() == State.SENT)
+                ? e.state()
+                : State.RECEIVED;
     }
 
     /** How many tickets are not acked yet (the device's queue depth). */
@@ -246,7 +257,8 @@ public final class TicketJournal implements AutoCloseable {
                 switch (state) {
                     // the ticket, then the ack decided on or sent
                     case RECEIVED, FAILED, ACKED -> payload;
-                    case PRINTING, PRINTED -> previous == null ? new byte[0] : previous.payload();
+                    case PRINTING, SENT, PRINTED ->
+                            previous == null ? new byte[0] : previous.payload();
                 };
         entries.put(ticketId, new Entry(ticketId, state, kept));
     }

@@ -3,6 +3,7 @@ package io.scanorder.agent.ticket;
 import io.scanorder.agent.printer.FailureReason;
 import io.scanorder.agent.printer.PrintResult;
 import io.scanorder.agent.printer.PrinterDriver;
+import io.scanorder.agent.printer.PrinterStatus;
 import io.scanorder.agent.ticket.TicketJournal.Entry;
 import io.scanorder.agent.ticket.TicketJournal.State;
 import java.lang.System.Logger.Level;
@@ -15,7 +16,9 @@ import java.lang.System.Logger.Level;
  * <p>At most once on paper: PRINTING is journaled before the job goes to the printer, and a ticket
  * found PRINTING after a restart (the agent died mid-job, so nobody knows what reached the paper)
  * is never printed again; it is answered FAILED with reason {@code INTERRUPTED} so the server
- * decides (staff check, or the backup device).
+ * decides (staff check, or the backup device). A ticket found SENT (the whole job had left for the
+ * printer when the agent died) is on paper if the printer is ready now: it is acked PRINTED, so no
+ * backup prints it a second time; if the printer reports a problem it is INTERRUPTED as well.
  */
 public final class TicketProcessor {
 
@@ -73,6 +76,7 @@ public final class TicketProcessor {
             // journaled by the receiving thread, not handled yet
             case RECEIVED -> print(ticket);
             case PRINTING -> interrupted(ticket.ticketId());
+            case SENT -> sentBeforeStop(ticket.ticketId());
             case PRINTED -> {
                 ack(TicketAck.printed(ticket.ticketId()));
                 yield Outcome.DUPLICATE;
@@ -116,6 +120,8 @@ public final class TicketProcessor {
                 sendDecided(entry.ticketId());
             } else if (entry.state() == State.PRINTING) {
                 interrupted(entry.ticketId());
+            } else if (entry.state() == State.SENT) {
+                sentBeforeStop(entry.ticketId());
             } else {
                 try {
                     print(codec.decode(entry.payload()));
@@ -142,6 +148,40 @@ public final class TicketProcessor {
                         "agent stopped mid-print; check the paper, not reprinted here"));
     }
 
+    /**
+     * The agent stopped after the whole job had left for the printer: the printer went on with it
+     * on its own. If it is ready now (reachable, paper, cover closed) it printed the job: acked
+     * PRINTED, never printed again. Otherwise the job may have stopped part-way: INTERRUPTED.
+     */
+    private Outcome sentBeforeStop(String ticketId) {
+        PrinterStatus now = printer.status();
+        if (now.failure().isPresent()) {
+            LOG.log(
+                    Level.WARNING,
+                    "ticket "
+                            + ticketId
+                            + " had been sent to the printer when the agent stopped and the"
+                            + " printer now reports "
+                            + now.problem()
+                            + "; not printing it again");
+            return fail(
+                    TicketAck.failed(
+                            ticketId,
+                            FailureReason.INTERRUPTED,
+                            "agent stopped after sending the job and the printer now reports "
+                                    + now.problem()
+                                    + "; check the paper, not reprinted here"));
+        }
+        LOG.log(
+                Level.INFO,
+                "ticket "
+                        + ticketId
+                        + " had been sent to the printer when the agent stopped and the printer"
+                        + " is ready: printed");
+        journal.printed(ticketId);
+        return ack(TicketAck.printed(ticketId)) ? Outcome.PRINTED : Outcome.PRINTED_ACK_PENDING;
+    }
+
     private Outcome fail(TicketAck ack) {
         byte[] payload = ack.encode();
         journal.failed(ack.ticketId(), payload);
@@ -160,7 +200,7 @@ public final class TicketProcessor {
 
     private Outcome print(KitchenTicket ticket) {
         journal.printing(ticket.ticketId());
-        PrintResult result = printer.print(ticket);
+        PrintResult result = printer.print(ticket, () -> journal.sent(ticket.ticketId()));
         if (result.confirmed()) {
             journal.printed(ticket.ticketId());
             return ack(TicketAck.printed(ticket.ticketId()))

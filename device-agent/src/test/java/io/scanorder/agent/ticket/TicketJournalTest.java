@@ -75,6 +75,33 @@ class TicketJournalTest {
     }
 
     @Test
+    void sentStateSurvivesReopeningAndCompactionAndEndsPrintedOrFailed() {
+        Path file = dir.resolve("tickets.journal");
+        try (TicketJournal journal = TicketJournal.open(file)) {
+            journal.received("T-1", bytes("one"));
+            journal.printing("T-1");
+            journal.sent("T-1");
+            journal.received("T-2", bytes("two"));
+            journal.printing("T-2");
+            journal.sent("T-2");
+            journal.compact();
+        }
+
+        try (TicketJournal journal = TicketJournal.open(file)) {
+            assertThat(journal.state("T-1")).contains(State.SENT);
+            assertThat(journal.entry("T-1").orElseThrow().payload()).isEqualTo(bytes("one"));
+            assertThat(journal.pendingCount()).isEqualTo(2);
+            journal.printed("T-1");
+            journal.failed("T-2", bytes("failed-2"));
+            assertThat(journal.state("T-1")).contains(State.PRINTED);
+            assertThat(journal.state("T-2")).contains(State.FAILED);
+            assertThatThrownBy(() -> journal.sent("T-1"))
+                    .hasMessage(
+                            "ticket 'T-1' cannot become SENT: it is PRINTED, expected PRINTING");
+        }
+    }
+
+    @Test
     void recordTornByACrashIsDroppedAndCompleteOnesAreKept() throws Exception {
         Path file = dir.resolve("tickets.journal");
         long completeSize;

@@ -1,6 +1,7 @@
 package io.scanorder.agent.ticket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,9 @@ import io.scanorder.agent.emulator.PrinterEmulator;
 import io.scanorder.agent.printer.EscPosPrinterDriver;
 import io.scanorder.agent.printer.EscPosPrinterDriver.Settings;
 import io.scanorder.agent.printer.PaperWidth;
+import io.scanorder.agent.printer.PrintResult;
+import io.scanorder.agent.printer.PrinterDriver;
+import io.scanorder.agent.printer.PrinterStatus;
 import io.scanorder.agent.printer.TicketLayout;
 import io.scanorder.agent.ticket.TicketJournal.State;
 import io.scanorder.agent.ticket.TicketProcessor.Outcome;
@@ -177,6 +181,86 @@ class TicketProcessorIT {
             assertThat(json(acks.get(1)).get("status").asText()).isEqualTo("FAILED");
         }
         assertThat(printer.jobs()).isEmpty();
+    }
+
+    /** Runs a ticket through an agent that dies once the whole job has left for the printer. */
+    private void dieAfterTheJobLeft(String ticketId) {
+        try (TicketJournal journal = TicketJournal.open(journalFile())) {
+            TicketProcessor dying =
+                    new TicketProcessor(
+                            journal,
+                            codec,
+                            new DiesAfterSending(driver),
+                            payload -> acks.add(new String(payload, StandardCharsets.UTF_8)));
+            assertThatThrownBy(() -> dying.onPayload(ticket(ticketId)))
+                    .isInstanceOf(SimulatedKill.class);
+            assertThat(journal.state(ticketId)).contains(State.SENT);
+        }
+        assertThat(acks).isEmpty();
+    }
+
+    @Test
+    void agentKilledAfterTheWholeJobLeftAcksItPrintedAfterRestartAndNeverReprints()
+            throws Exception {
+        dieAfterTheJobLeft("T-8");
+        assertThat(printer.jobs()).hasSize(1);
+
+        try (TicketJournal journal = TicketJournal.open(journalFile())) {
+            TicketProcessor restarted = agent(journal);
+            restarted.recover();
+            assertThat(journal.state("T-8")).contains(State.ACKED);
+            // the server's redelivery gets the same answer
+            assertThat(restarted.onPayload(ticket("T-8"))).isEqualTo(Outcome.DUPLICATE);
+        }
+
+        assertThat(printer.jobs()).hasSize(1);
+        assertThat(acks).hasSize(2);
+        assertThat(json(acks.get(0)).get("ticketId").asText()).isEqualTo("T-8");
+        assertThat(json(acks.get(0)).get("status").asText()).isEqualTo("PRINTED");
+        assertThat(acks.get(1)).isEqualTo(acks.get(0));
+    }
+
+    @Test
+    void agentKilledAfterTheJobLeftAnswersInterruptedWhenThePrinterNowReportsAProblem()
+            throws Exception {
+        dieAfterTheJobLeft("T-9");
+        printer.paperOut(true);
+
+        try (TicketJournal journal = TicketJournal.open(journalFile())) {
+            agent(journal).recover();
+            assertThat(journal.state("T-9")).contains(State.ACKED);
+        }
+
+        JsonNode ack = json(acks.get(0));
+        assertThat(ack.get("status").asText()).isEqualTo("FAILED");
+        assertThat(ack.get("reason").asText()).isEqualTo("INTERRUPTED");
+        assertThat(printer.jobs()).hasSize(1);
+    }
+
+    /** Hands the job to the real driver, then dies as kill -9 would before hearing back. */
+    private record DiesAfterSending(PrinterDriver delegate) implements PrinterDriver {
+        @Override
+        public PrintResult print(KitchenTicket ticket) {
+            throw new AssertionError("the processor must say when the job has left");
+        }
+
+        @Override
+        public PrintResult print(KitchenTicket ticket, Runnable jobSent) {
+            delegate.print(ticket, jobSent);
+            throw new SimulatedKill();
+        }
+
+        @Override
+        public PrinterStatus status() {
+            return delegate.status();
+        }
+    }
+
+    /** Stands for kill -9: nothing after it in the ticket path runs. */
+    private static final class SimulatedKill extends RuntimeException {
+        SimulatedKill() {
+            super("simulated kill -9 after the job left", null, false, false);
+        }
     }
 
     @Test

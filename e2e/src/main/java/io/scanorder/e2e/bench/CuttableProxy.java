@@ -12,39 +12,65 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay on 127.0.0.1 in front of the broker whose connections can all be cut at once: the
- * devices behind it lose their connection without an MQTT DISCONNECT, as when an agent dies, so the
- * broker publishes their last will.
+ * devices behind it lose their connection without an MQTT DISCONNECT, as when an agent dies or its
+ * network link goes down, so the broker publishes their last will. {@link #restore()} brings the
+ * link back on the same port, and the devices reconnect through it by themselves.
  */
-final class CuttableProxy implements AutoCloseable {
-    private final ServerSocket server;
+public final class CuttableProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final int port;
+    private volatile ServerSocket server;
     private volatile boolean cut;
 
-    CuttableProxy(String targetHost, int targetPort) throws IOException {
+    public CuttableProxy(String targetHost, int targetPort) throws IOException {
         this.target = new InetSocketAddress(targetHost, targetPort);
-        this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        Thread accept = new Thread(this::acceptLoop, "bench-proxy-accept");
+        this.server = listen(0);
+        this.port = server.getLocalPort();
+        startAccepting(server);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code tcp://127.0.0.1:<port>}, the URI MQTT clients behind the proxy connect to. */
+    public String uri() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    private static ServerSocket listen(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        return socket;
+    }
+
+    private void startAccepting(ServerSocket listening) {
+        Thread accept = new Thread(() -> acceptLoop(listening), "bench-proxy-accept");
         accept.setDaemon(true);
         accept.start();
     }
 
-    int port() {
-        return server.getLocalPort();
-    }
-
-    private void acceptLoop() {
-        while (!cut) {
+    private void acceptLoop(ServerSocket listening) {
+        while (!cut && !listening.isClosed()) {
             try {
-                Socket device = server.accept();
+                Socket device = listening.accept();
                 Socket broker = new Socket();
-                broker.connect(target, 5_000);
+                try {
+                    broker.connect(target, 5_000);
+                } catch (IOException e) {
+                    // the broker is down (e.g. restarting): the device sees its connection fail
+                    closeQuietly(device);
+                    closeQuietly(broker);
+                    continue;
+                }
                 sockets.add(device);
                 sockets.add(broker);
                 pump(device, broker);
                 pump(broker, device);
             } catch (IOException e) {
-                if (cut) {
+                if (cut || listening.isClosed()) {
                     return;
                 }
             }
@@ -68,6 +94,8 @@ final class CuttableProxy implements AutoCloseable {
                             } finally {
                                 closeQuietly(from);
                                 closeQuietly(to);
+                                sockets.remove(from);
+                                sockets.remove(to);
                             }
                         },
                         "bench-proxy-pump");
@@ -75,11 +103,27 @@ final class CuttableProxy implements AutoCloseable {
         t.start();
     }
 
-    /** Closes every relayed connection and stops accepting new ones. */
-    void cut() {
+    /** Closes every relayed connection and stops accepting new ones (connecting is refused). */
+    public synchronized void cut() {
         cut = true;
         closeQuietly(server);
         sockets.forEach(CuttableProxy::closeQuietly);
+        sockets.clear();
+    }
+
+    /** Listens again on the same port after {@link #cut()}. */
+    public synchronized void restore() throws IOException {
+        if (!cut) {
+            return;
+        }
+        cut = false;
+        server = listen(port);
+        startAccepting(server);
+    }
+
+    /** Whether the link is cut now. */
+    public boolean isCut() {
+        return cut;
     }
 
     @Override

@@ -163,6 +163,16 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops and starts HiveMQ again on the same port and data folder, with a new instance of the
+     * extension on the same credentials: what a pod restart of the broker looks like to clients.
+     * Sessions and retained messages survive only with {@link Persistence#FILE}.
+     */
+    public synchronized EmbeddedBroker restart() {
+        stop();
+        return start();
+    }
+
     @Override
     public void close() {
         stop();

@@ -19,8 +19,9 @@ import org.jboss.logging.Logger;
 /**
  * Writes the health devices report (heartbeats, alarms, status) and what the service concludes
  * (offline after three silent heartbeat intervals). Whenever a device stops being able to print
- * (offline, PAPER_OUT, COVER_OPEN, PRINTER_UNREACHABLE, deregistered), its unacknowledged tickets
- * are made due at once so the dispatcher routes them to the station's backup.
+ * (silent, PAPER_OUT, COVER_OPEN, PRINTER_UNREACHABLE, deregistered), its unacknowledged tickets
+ * are made due at once so the dispatcher routes them to the station's backup; a device that says
+ * offline (its last will) first gets one heartbeat interval to come back and finish them itself.
  */
 @ApplicationScoped
 public class DeviceHealthUpdates {
@@ -145,7 +146,7 @@ public class DeviceHealthUpdates {
                         ps.executeUpdate();
                     }
                     if (!online) {
-                        rerouteTicketsOf(c, storeId, deviceId);
+                        rerouteTicketsAfterGrace(c, storeId, deviceId, at);
                     }
                     return true;
                 });
@@ -222,6 +223,45 @@ public class DeviceHealthUpdates {
                                 + " WHERE o.store_id = ? AND t.device_id = ?"
                                 + " AND t.state IN ('PENDING', 'SENT'))")) {
             ps.setTimestamp(1, Timestamp.from(Instant.now()));
+            ps.setObject(2, storeId);
+            ps.setString(3, deviceId);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Routes the unacknowledged tickets of a device that just said (or whose last will said) it is
+     * offline again once it has had one heartbeat interval to come back, not at once: an agent that
+     * restarts, or a link that blips, finishes the tickets it already holds itself (printed, or
+     * answered FAILED), where a backup printing them at once would put them on paper twice. A
+     * device still offline then loses them to the station's backup (the router skips it).
+     */
+    static int rerouteTicketsAfterGrace(
+            Connection c, UUID storeId, String deviceId, Instant offlineAt) throws SQLException {
+        int heartbeatSeconds;
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT heartbeat_interval_seconds FROM kitchen_devices"
+                                + " WHERE store_id = ? AND device_id = ?")) {
+            ps.setObject(1, storeId);
+            ps.setString(2, deviceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return 0;
+                }
+                heartbeatSeconds = rs.getInt(1);
+            }
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE outbox SET available_at = GREATEST(available_at, ?),"
+                                + " claimed_by = NULL, claimed_until = NULL"
+                                + " WHERE completed_at IS NULL"
+                                + " AND aggregate_id IN (SELECT t.ticket_id FROM kitchen_tickets t"
+                                + " JOIN orders o ON o.order_id = t.order_id"
+                                + " WHERE o.store_id = ? AND t.device_id = ?"
+                                + " AND t.state IN ('PENDING', 'SENT'))")) {
+            ps.setTimestamp(1, Timestamp.from(offlineAt.plusSeconds(heartbeatSeconds)));
             ps.setObject(2, storeId);
             ps.setString(3, deviceId);
             return ps.executeUpdate();

@@ -216,6 +216,66 @@ class KitchenDispatchIT {
     }
 
     @Test
+    void aDeviceThatDropsOffGetsOneHeartbeatIntervalToFinishItsTicketBeforeTheBackupGetsIt()
+            throws Exception {
+        FakeDevice primary = fakeDevice("cold-restarting");
+        FakeDevice backup = fakeDevice("cold-standby");
+        register(primary.id, DeviceRole.DEVICE_ROLE_PRIMARY, "cold", 4);
+        register(backup.id, DeviceRole.DEVICE_ROLE_BACKUP, "cold", 4);
+        primary.heartbeat();
+        backup.heartbeat();
+        awaitPhase(primary.id, DevicePhase.DEVICE_PHASE_ONLINE);
+        awaitPhase(backup.id, DevicePhase.DEVICE_PHASE_ONLINE);
+        UUID order = fixture.orderIn(store, OrderState.PAID);
+        KitchenTestData.addLine(dataSource, order, 2, "cold", "Cucumber salad", 1, "");
+        transitions.move(order, OrderState.ACCEPTED, OrderFixture.STAFF, "accepted");
+        await().atMost(WAIT).until(() -> primary.tickets.size() == 1);
+
+        // The agent is killed mid-print: the broker publishes its last will.
+        primary.publish("status", "offline");
+        awaitPhase(primary.id, DevicePhase.DEVICE_PHASE_OFFLINE);
+        Thread.sleep(2_000);
+        assertThat(backup.tickets).as("tickets at the backup within the grace").isEmpty();
+
+        // Restarted within the interval, it finds the job on paper and says so.
+        primary.publish("status", "online");
+        primary.heartbeat();
+        for (String id : ticketIds(order)) {
+            primary.publish("acks", "{\"ticketId\":\"" + id + "\",\"status\":\"PRINTED\"}");
+        }
+        await().atMost(WAIT).until(() -> fixture.stateOf(order) == OrderState.COOKING);
+        backup.heartbeat();
+        Thread.sleep(3_000);
+        assertThat(backup.tickets).isEmpty();
+        assertThat(ticketStates(order))
+                .allSatisfy(t -> assertThat(t).isEqualTo("ACKED " + primary.id));
+    }
+
+    @Test
+    void aDeviceStillOfflineAfterOneHeartbeatIntervalLosesItsTicketToTheBackup() throws Exception {
+        FakeDevice primary = fakeDevice("cold-gone");
+        FakeDevice backup = fakeDevice("cold-takeover");
+        register(primary.id, DeviceRole.DEVICE_ROLE_PRIMARY, "cold", 3);
+        register(backup.id, DeviceRole.DEVICE_ROLE_BACKUP, "cold", 3);
+        primary.heartbeat();
+        backup.heartbeat();
+        awaitPhase(primary.id, DevicePhase.DEVICE_PHASE_ONLINE);
+        awaitPhase(backup.id, DevicePhase.DEVICE_PHASE_ONLINE);
+        UUID order = fixture.orderIn(store, OrderState.PAID);
+        KitchenTestData.addLine(dataSource, order, 2, "cold", "Cucumber salad", 1, "");
+        transitions.move(order, OrderState.ACCEPTED, OrderFixture.STAFF, "accepted");
+        await().atMost(WAIT).until(() -> primary.tickets.size() == 1);
+
+        Instant offline = Instant.now();
+        primary.publish("status", "offline");
+        backup.heartbeat();
+        await().atMost(WAIT).until(() -> !backup.tickets.isEmpty());
+        assertThat(Duration.between(offline, Instant.now()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(2_500));
+        assertThat(backup.tickets.get(0)).contains("Cucumber salad");
+    }
+
+    @Test
     void aDuplicatedAckNeverPrintsTwiceNorMovesTheOrderAgain() throws Exception {
         PrinterAgent hot = agent("hot-dup");
         register(hot.deviceId, DeviceRole.DEVICE_ROLE_PRIMARY, "hot");
@@ -366,6 +426,10 @@ class KitchenDispatchIT {
     }
 
     private void register(String deviceId, DeviceRole role, String station) {
+        register(deviceId, role, station, 1);
+    }
+
+    private void register(String deviceId, DeviceRole role, String station, int heartbeatSeconds) {
         stub().registerDevice(
                         RegisterDeviceRequest.newBuilder()
                                 .setStoreCode(store.storeCode())
@@ -373,7 +437,7 @@ class KitchenDispatchIT {
                                 .setType(DeviceType.DEVICE_TYPE_PRINTER)
                                 .setRole(role)
                                 .addStations(station)
-                                .setHeartbeatIntervalSeconds(1)
+                                .setHeartbeatIntervalSeconds(heartbeatSeconds)
                                 .setPrinter(
                                         PrinterOptions.newBuilder()
                                                 .setPaperWidthMm(80)
