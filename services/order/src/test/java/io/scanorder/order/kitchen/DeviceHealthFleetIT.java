@@ -360,9 +360,20 @@ class DeviceHealthFleetIT {
                         + ",\"agentVersion\":\""
                         + version
                         + "\"}";
-        mqtt.publish(
-                "scanorder/" + store.storeCode() + "/devices/" + id + "/heartbeat",
-                json.getBytes(StandardCharsets.UTF_8));
+        String topic = "scanorder/" + store.storeCode() + "/devices/" + id + "/heartbeat";
+        for (int attempt = 1; ; attempt++) {
+            try {
+                mqtt.publish(topic, json.getBytes(StandardCharsets.UTF_8));
+                return;
+            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+                // Paho's synchronous publish can return before it frees the in-flight slot, so a
+                // tight publishing loop sometimes gets "too many publishes in progress"
+                if (e.getReasonCode() != 32202 || attempt == 100) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
+        }
     }
 
     private int count(String condition) throws SQLException {
