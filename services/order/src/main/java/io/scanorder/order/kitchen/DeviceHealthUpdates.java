@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +35,12 @@ public class DeviceHealthUpdates {
 
     private final Transactions transactions;
 
+    /** Field-injected so the constructor stays as it is for callers that build this directly. */
+    @Inject HeartbeatWriter heartbeats;
+
+    @Inject KitchenMetrics metrics;
+    @Inject KitchenConfig config;
+
     @Inject
     public DeviceHealthUpdates(Transactions transactions) {
         this.transactions = transactions;
@@ -45,31 +50,54 @@ public class DeviceHealthUpdates {
     record Heartbeat(
             String paper, String cover, String printer, int queueDepth, String agentVersion) {}
 
-    /** Records a heartbeat; false when the device is not registered. */
-    boolean heartbeat(String storeCode, String deviceId, Heartbeat hb, Instant at) {
+    /**
+     * Records heartbeats in one statement and one transaction (the batch the heartbeat writer took
+     * from its queue; at most one per device). A heartbeat older than the one recorded is skipped,
+     * and so are heartbeats of unregistered devices. Returns how many were recorded.
+     */
+    int recordHeartbeats(List<HeartbeatQueue.Beat> beats) {
+        if (beats.isEmpty()) {
+            return 0;
+        }
+        StringBuilder sql =
+                new StringBuilder(
+                        "UPDATE kitchen_devices AS d SET last_heartbeat_at = v.at, online = true,"
+                                + " paper_state = v.paper, cover_state = v.cover,"
+                                + " printer_state = v.printer, queue_depth = v.depth,"
+                                + " agent_version = v.version, updated_at = v.at FROM (VALUES ");
+        for (int i = 0; i < beats.size(); i++) {
+            // explicit casts: the driver sends timestamps untyped, and VALUES takes its column
+            // types from the first row on PostgreSQL
+            sql.append(i == 0 ? "" : ", ")
+                    .append(
+                            "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ),"
+                                    + " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
+                                    + " CAST(? AS INT4), CAST(? AS TEXT))");
+        }
+        sql.append(
+                ") AS v (store_code, device_id, at, paper, cover, printer, depth, version)"
+                        + " JOIN stores AS s ON s.store_code = v.store_code"
+                        + " WHERE d.store_id = s.store_id AND d.device_id = v.device_id"
+                        + " AND d.deregistered_at IS NULL"
+                        + " AND (d.last_heartbeat_at IS NULL OR d.last_heartbeat_at < v.at)");
+        String statement = sql.toString();
         return transactions.inTransaction(
-                "device-heartbeat",
+                "device-heartbeats",
                 c -> {
-                    try (PreparedStatement ps =
-                            c.prepareStatement(
-                                    "UPDATE kitchen_devices SET last_heartbeat_at = ?,"
-                                            + " online = true, paper_state = ?, cover_state = ?,"
-                                            + " printer_state = ?, queue_depth = ?,"
-                                            + " agent_version = ?, updated_at = ?"
-                                            + " WHERE device_id = ? AND deregistered_at IS NULL"
-                                            + " AND store_id = (SELECT store_id FROM stores"
-                                            + " WHERE store_code = ?)")) {
-                        Timestamp now = Timestamp.from(at);
-                        ps.setTimestamp(1, now);
-                        ps.setString(2, hb.paper());
-                        ps.setString(3, hb.cover());
-                        ps.setString(4, hb.printer());
-                        ps.setInt(5, hb.queueDepth());
-                        ps.setString(6, hb.agentVersion());
-                        ps.setTimestamp(7, now);
-                        ps.setString(8, deviceId);
-                        ps.setString(9, storeCode);
-                        return ps.executeUpdate() == 1;
+                    try (PreparedStatement ps = c.prepareStatement(statement)) {
+                        int p = 1;
+                        for (HeartbeatQueue.Beat b : beats) {
+                            Heartbeat hb = b.heartbeat();
+                            ps.setString(p++, b.storeCode());
+                            ps.setString(p++, b.deviceId());
+                            ps.setTimestamp(p++, Timestamp.from(b.at()));
+                            ps.setString(p++, hb.paper());
+                            ps.setString(p++, hb.cover());
+                            ps.setString(p++, hb.printer());
+                            ps.setInt(p++, hb.queueDepth());
+                            ps.setString(p++, hb.agentVersion());
+                        }
+                        return ps.executeUpdate();
                     }
                 });
     }
@@ -152,61 +180,149 @@ public class DeviceHealthUpdates {
                 });
     }
 
+    /** A device the sweep found silent, with the heartbeat time it judged by. */
+    record Silent(UUID storeId, String storeCode, String deviceId, Instant lastSeen) {
+        String name() {
+            return storeCode + "/" + deviceId;
+        }
+    }
+
     /**
      * Marks devices offline that have been silent for {@value #MISSED_HEARTBEATS} heartbeat
      * intervals (measured from the last heartbeat, or from when they were last seen online), and
      * routes their tickets elsewhere. Returns the devices marked offline ("store/device").
      */
     List<String> markSilentDevicesOffline(Instant now) {
+        return markSilentDevicesOffline(now, () -> {});
+    }
+
+    /**
+     * The sweep: reads the candidates, then marks them offline in small transactions of {@code
+     * offlineBatchSize} devices each. Every update re-checks that the device is still online and
+     * has sent nothing since it was read, so a heartbeat recorded in between wins and the device
+     * stays online. A batch that fails is left for the next sweep; the others still commit. Logs
+     * one line after the commits. {@code afterRead} runs between reading and marking (tests).
+     */
+    List<String> markSilentDevicesOffline(Instant now, Runnable afterRead) {
+        List<Silent> candidates = silentDevices(now);
+        afterRead.run();
+        if (heartbeats != null) {
+            // a heartbeat received but not yet written keeps its device online
+            candidates.removeIf(d -> heartbeats.isWaiting(d.storeCode(), d.deviceId()));
+        }
+        List<String> marked = new ArrayList<>();
+        int rerouted = 0;
+        int failed = 0;
+        String firstError = null;
+        for (int from = 0; from < candidates.size(); from += offlineBatchSize()) {
+            List<Silent> batch =
+                    candidates.subList(
+                            from, Math.min(candidates.size(), from + offlineBatchSize()));
+            try {
+                int[] tickets = new int[1];
+                List<String> done =
+                        transactions.inTransaction(
+                                "device-offline-mark",
+                                c -> {
+                                    tickets[0] = 0;
+                                    return markOffline(c, batch, now, tickets);
+                                });
+                marked.addAll(done);
+                rerouted += tickets[0];
+            } catch (RuntimeException e) {
+                failed += batch.size();
+                if (firstError == null) {
+                    firstError = e.getMessage();
+                }
+            }
+        }
+        if (!marked.isEmpty()) {
+            LOG.warnf(
+                    "offline sweep: %d device(s) sent no heartbeat for %d intervals and are now"
+                            + " offline (%s); %d unacknowledged ticket(s) go to their stations'"
+                            + " backups",
+                    marked.size(), MISSED_HEARTBEATS, sample(marked), rerouted);
+            if (metrics != null) {
+                metrics.devicesMarkedOffline(marked.size());
+            }
+        }
+        if (failed > 0) {
+            if (metrics != null) {
+                metrics.healthWriteFailed("offline-sweep");
+            }
+            LOG.warnf(
+                    "offline sweep could not mark %d silent device(s) offline this time (retried next"
+                            + " sweep): %s",
+                    failed, firstError);
+        }
+        return marked;
+    }
+
+    /** Online devices silent past their allowance, as of {@code now}. */
+    List<Silent> silentDevices(Instant now) {
         return transactions.inTransaction(
-                "device-offline-check",
+                "device-offline-candidates",
                 c -> {
-                    List<Object[]> silent = new ArrayList<>();
+                    List<Silent> silent = new ArrayList<>();
                     try (PreparedStatement ps =
-                                    c.prepareStatement(
-                                            "SELECT d.store_id, s.store_code, d.device_id,"
-                                                    + " d.heartbeat_interval_seconds,"
-                                                    + " COALESCE(d.last_heartbeat_at, d.updated_at)"
-                                                    + " FROM kitchen_devices d JOIN stores s"
-                                                    + " ON s.store_id = d.store_id"
-                                                    + " WHERE d.online AND d.deregistered_at IS"
-                                                    + " NULL");
-                            ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Instant last = rs.getTimestamp(5).toInstant();
-                            Duration allowed =
-                                    Duration.ofSeconds((long) MISSED_HEARTBEATS * rs.getInt(4));
-                            if (last.plus(allowed).isBefore(now)) {
+                            c.prepareStatement(
+                                    "SELECT d.store_id, s.store_code, d.device_id,"
+                                            + " COALESCE(d.last_heartbeat_at, d.updated_at)"
+                                            + " FROM kitchen_devices d JOIN stores s"
+                                            + " ON s.store_id = d.store_id"
+                                            + " WHERE d.online AND d.deregistered_at IS NULL"
+                                            + " AND COALESCE(d.last_heartbeat_at, d.updated_at)"
+                                            + " + d.heartbeat_interval_seconds * "
+                                            + MISSED_HEARTBEATS
+                                            + " * INTERVAL '1 second' < ?"
+                                            + " ORDER BY s.store_code, d.device_id")) {
+                        ps.setTimestamp(1, Timestamp.from(now));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
                                 silent.add(
-                                        new Object[] {
-                                            rs.getObject(1), rs.getString(2), rs.getString(3), last
-                                        });
+                                        new Silent(
+                                                (UUID) rs.getObject(1),
+                                                rs.getString(2),
+                                                rs.getString(3),
+                                                rs.getTimestamp(4).toInstant()));
                             }
                         }
                     }
-                    List<String> marked = new ArrayList<>();
-                    for (Object[] d : silent) {
-                        try (PreparedStatement ps =
-                                c.prepareStatement(
-                                        "UPDATE kitchen_devices SET online = false, updated_at = ?"
-                                                + " WHERE store_id = ? AND device_id = ? AND"
-                                                + " online")) {
-                            ps.setTimestamp(1, Timestamp.from(now));
-                            ps.setObject(2, d[0]);
-                            ps.setString(3, (String) d[2]);
-                            if (ps.executeUpdate() == 1) {
-                                int n = rerouteTicketsOf(c, (UUID) d[0], (String) d[2]);
-                                marked.add(d[1] + "/" + d[2]);
-                                LOG.warnf(
-                                        "device %s of store %s sent no heartbeat since %s (%d"
-                                                + " intervals): marked offline, %d unacknowledged"
-                                                + " tickets go to the station's backup",
-                                        d[2], d[1], d[3], MISSED_HEARTBEATS, n);
-                            }
-                        }
-                    }
-                    return marked;
+                    return silent;
                 });
+    }
+
+    private static List<String> markOffline(
+            Connection c, List<Silent> batch, Instant now, int[] tickets) throws SQLException {
+        List<String> marked = new ArrayList<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE kitchen_devices SET online = false, updated_at = ?"
+                                + " WHERE store_id = ? AND device_id = ? AND online"
+                                + " AND deregistered_at IS NULL"
+                                + " AND COALESCE(last_heartbeat_at, updated_at) <= ?")) {
+            for (Silent d : batch) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setObject(2, d.storeId());
+                ps.setString(3, d.deviceId());
+                ps.setTimestamp(4, Timestamp.from(d.lastSeen()));
+                if (ps.executeUpdate() == 1) {
+                    tickets[0] += rerouteTicketsOf(c, d.storeId(), d.deviceId());
+                    marked.add(d.name());
+                }
+            }
+        }
+        return marked;
+    }
+
+    private int offlineBatchSize() {
+        return config == null ? 50 : Math.max(1, config.health().offlineBatchSize());
+    }
+
+    private static String sample(List<String> names) {
+        int shown = Math.min(5, names.size());
+        String head = String.join(", ", names.subList(0, shown));
+        return names.size() > shown ? head + ", and " + (names.size() - shown) + " more" : head;
     }
 
     /**

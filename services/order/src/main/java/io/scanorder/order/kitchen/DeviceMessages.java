@@ -44,6 +44,9 @@ public class DeviceMessages {
     private final KitchenMetrics metrics;
     private final KitchenConfig config;
 
+    /** Field-injected so the constructor stays as it is for callers that build this directly. */
+    @Inject HeartbeatWriter heartbeats;
+
     @Inject
     public DeviceMessages(
             TicketOutbox outbox,
@@ -189,10 +192,8 @@ public class DeviceMessages {
                         oneOf(json, "printer", PRINTER),
                         depth.intValue(),
                         version.length() > 32 ? version.substring(0, 32) : version);
-        if (!health.heartbeat(t.storeCode(), t.deviceId(), hb, now)) {
-            LOG.debugf(
-                    "heartbeat of unregistered device %s/%s ignored", t.storeCode(), t.deviceId());
-        }
+        // written by the heartbeat writer's thread, in batches: never a transaction on this one
+        heartbeats.offer(t.storeCode(), t.deviceId(), hb, now);
     }
 
     private void alarm(KitchenTopics.DeviceTopic t, byte[] payload) throws BadPayload {
@@ -225,6 +226,10 @@ public class DeviceMessages {
             online = false;
         } else {
             throw new BadPayload("status must be 'online' or 'offline'");
+        }
+        if (!online && heartbeats != null) {
+            // a heartbeat still waiting was sent before the will: it must not revive the device
+            heartbeats.discard(t.storeCode(), t.deviceId());
         }
         health.status(t.storeCode(), t.deviceId(), online, now);
     }

@@ -18,6 +18,28 @@ public interface KitchenConfig {
     /** The pickup LED boards. */
     Display display();
 
+    /** How device heartbeats are written and silent devices marked offline. */
+    Health health();
+
+    /** Device health writes (see {@link HeartbeatWriter} and {@link DeviceHealthUpdates}). */
+    interface Health {
+        /**
+         * Devices whose heartbeat may wait to be written at once (one waiting heartbeat per device;
+         * a newer one replaces it). Beyond this, heartbeats of further devices are dropped and
+         * counted until the writer catches up. Keep it above the number of devices.
+         */
+        @WithDefault("50000")
+        int heartbeatQueueCapacity();
+
+        /** Heartbeats written per statement (and transaction). */
+        @WithDefault("500")
+        int heartbeatBatchSize();
+
+        /** Silent devices marked offline per transaction by the offline sweep. */
+        @WithDefault("50")
+        int offlineBatchSize();
+    }
+
     /** What the pickup LED boards show (see {@link PickupDisplay}). */
     interface Display {
         /** How many READY pickup numbers a board shows, newest first (1 to 20). */

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +36,7 @@ public class KitchenDevices {
     private static final Set<String> ROLES = Set.of("PRIMARY", "BACKUP");
 
     private final Transactions transactions;
+    private final Map<String, ReentrantLock> registrationLocks = new ConcurrentHashMap<>();
 
     @Inject
     public KitchenDevices(Transactions transactions) {
@@ -58,6 +61,20 @@ public class KitchenDevices {
 
     private DeviceHealthView upsert(DeviceRegistration r) {
         validate(r);
+        // Registrations of one store run one at a time on this replica: concurrent SERIALIZABLE
+        // registrations touch the same index pages and kept aborting each other (40001) until
+        // their retries ran out. Across replicas the transaction's 40001 retries still apply.
+        ReentrantLock lock =
+                registrationLocks.computeIfAbsent(r.storeCode(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            return write(r);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private DeviceHealthView write(DeviceRegistration r) {
         return transactions.inTransaction(
                 "device-register",
                 c -> {
@@ -91,23 +108,48 @@ public class KitchenDevices {
                         ps.setTimestamp(10, now);
                         ps.executeUpdate();
                     }
+                    // only the stations that changed are written: re-registering the same
+                    // device (every operator reconcile) leaves the rows alone
+                    Set<String> wanted = new TreeSet<>(r.stations());
+                    Set<String> current = new TreeSet<>();
                     try (PreparedStatement ps =
                             c.prepareStatement(
-                                    "DELETE FROM kitchen_device_stations"
+                                    "SELECT station FROM kitchen_device_stations"
                                             + " WHERE store_id = ? AND device_id = ?")) {
                         ps.setObject(1, storeId);
                         ps.setString(2, r.deviceId());
-                        ps.executeUpdate();
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                current.add(rs.getString(1));
+                            }
+                        }
                     }
-                    for (String station : new TreeSet<>(r.stations())) {
-                        try (PreparedStatement ps =
-                                c.prepareStatement(
-                                        "INSERT INTO kitchen_device_stations (store_id,"
-                                                + " device_id, station) VALUES (?, ?, ?)")) {
-                            ps.setObject(1, storeId);
-                            ps.setString(2, r.deviceId());
-                            ps.setString(3, station);
-                            ps.executeUpdate();
+                    for (String station : current) {
+                        if (!wanted.contains(station)) {
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "DELETE FROM kitchen_device_stations WHERE store_id = ?"
+                                                    + " AND device_id = ? AND station = ?")) {
+                                ps.setObject(1, storeId);
+                                ps.setString(2, r.deviceId());
+                                ps.setString(3, station);
+                                ps.executeUpdate();
+                            }
+                        }
+                    }
+                    for (String station : wanted) {
+                        if (!current.contains(station)) {
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "INSERT INTO kitchen_device_stations (store_id,"
+                                                    + " device_id, station) VALUES (?, ?, ?)"
+                                                    + " ON CONFLICT (store_id, device_id, station)"
+                                                    + " DO NOTHING")) {
+                                ps.setObject(1, storeId);
+                                ps.setString(2, r.deviceId());
+                                ps.setString(3, station);
+                                ps.executeUpdate();
+                            }
                         }
                     }
                     return read(c, storeId, r.storeCode(), r.deviceId()).get(0);

@@ -35,6 +35,7 @@ public class KitchenMetrics {
     static final String TICKETS_PENDING = "scanorder.kitchen.tickets.pending";
     static final String OUTBOX_BACKLOG = "scanorder.outbox.backlog";
     static final String OUTBOX_OLDEST = "scanorder.outbox.oldest.pending.seconds";
+    static final String HEARTBEATS_QUEUED = "scanorder.device.heartbeats.queued";
     private static final List<String> ALARMS =
             List.of("PAPER_OUT", "PAPER_LOW", "COVER_OPEN", "PRINTER_UNREACHABLE");
 
@@ -149,6 +150,65 @@ public class KitchenMetrics {
         Counter c =
                 registry.find("scanorder.mqtt.payloads.rejected").tag("channel", channel).counter();
         return c == null ? 0 : c.count();
+    }
+
+    /** Watches the heartbeat queue's length (the gauge of the previous queue, if any, goes). */
+    void watchHeartbeatQueue(java.util.function.Supplier<Number> size) {
+        registry.find(HEARTBEATS_QUEUED).gauges().forEach(registry::remove);
+        io.micrometer.core.instrument.Gauge.builder(HEARTBEATS_QUEUED, size)
+                .description(
+                        "Device heartbeats received and waiting to be written (one per device at"
+                                + " most)")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Heartbeats written to the database. */
+    void heartbeatsRecorded(int n) {
+        Counter.builder("scanorder.device.heartbeats.recorded")
+                .description("Device heartbeats written to the database (this replica)")
+                .register(registry)
+                .increment(n);
+    }
+
+    /** A heartbeat not written: {@code superseded} by a newer one or {@code queue_full}. */
+    void heartbeatDropped(String reason) {
+        Counter.builder("scanorder.device.heartbeats.dropped")
+                .description(
+                        "Device heartbeats never written: superseded (a newer heartbeat of the"
+                                + " device arrived while it waited) or queue_full")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    double heartbeatsDropped(String reason) {
+        Counter c =
+                registry.find("scanorder.device.heartbeats.dropped")
+                        .tag("reason", reason)
+                        .counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** Devices the offline sweep marked offline. */
+    void devicesMarkedOffline(int n) {
+        Counter.builder("scanorder.device.offline.marked")
+                .description(
+                        "Devices marked offline after 3 heartbeat intervals of silence (this"
+                                + " replica's sweeps)")
+                .register(registry)
+                .increment(n);
+    }
+
+    /** A device health write that failed ({@code heartbeats} batch or {@code offline-sweep}). */
+    void healthWriteFailed(String what) {
+        Counter.builder("scanorder.device.health.write.failures")
+                .description(
+                        "Device health writes that failed (heartbeats put back and retried; the"
+                                + " offline sweep retried next sweep), by what")
+                .tag("what", what)
+                .register(registry)
+                .increment();
     }
 
     double duplicates() {
