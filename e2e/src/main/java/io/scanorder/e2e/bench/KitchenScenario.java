@@ -3,6 +3,8 @@ package io.scanorder.e2e.bench;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.scanorder.agent.emulator.PrintedJob;
 import io.scanorder.agent.emulator.PrinterEmulator;
 import io.scanorder.crds.v1alpha1.MenuItem;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,6 +81,7 @@ final class KitchenScenario {
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
         AtomicInteger accepted = new AtomicInteger();
+        Map<Status.Code, AtomicInteger> acceptFailures = new ConcurrentHashMap<>();
 
         ManagedChannel channel =
                 ManagedChannelBuilder.forAddress("127.0.0.1", platform.orderGrpcPort())
@@ -121,16 +125,11 @@ final class KitchenScenario {
                                                         .recordPayment(paid(order, i));
                                                 long t2 = System.nanoTime();
                                                 Latency.recordNanos(pay, t2 - t1);
-                                                orderService
-                                                        .withDeadlineAfter(
-                                                                CALL_TIMEOUT.toMillis(),
-                                                                TimeUnit.MILLISECONDS)
-                                                        .acceptOrder(
-                                                                AcceptOrderRequest.newBuilder()
-                                                                        .setOrderId(
-                                                                                order.getOrderId())
-                                                                        .setActor(staff)
-                                                                        .build());
+                                                accept(
+                                                        orderService,
+                                                        order.getOrderId(),
+                                                        staff,
+                                                        acceptFailures);
                                                 long t3 = System.nanoTime();
                                                 Latency.recordNanos(accept, t3 - t2);
                                                 acceptedAt[i] = t3;
@@ -211,11 +210,59 @@ final class KitchenScenario {
             report.add(latencyOnly("PlaceOrder (gRPC, staff)", place));
             report.add(latencyOnly("RecordPayment (gRPC)", pay));
             report.add(latencyOnly("AcceptOrder (gRPC)", accept));
+            report.add(acceptFailures(acceptFailures, orders));
         } finally {
             pacer.shutdownNow();
             workers.shutdownNow();
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** Calls AcceptOrder; a refusal is counted by status code and thrown on. */
+    private static void accept(
+            OrderServiceGrpc.OrderServiceBlockingStub orderService,
+            String orderId,
+            Actor staff,
+            Map<Status.Code, AtomicInteger> failures) {
+        try {
+            orderService
+                    .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .acceptOrder(
+                            AcceptOrderRequest.newBuilder()
+                                    .setOrderId(orderId)
+                                    .setActor(staff)
+                                    .build());
+        } catch (StatusRuntimeException e) {
+            failures.computeIfAbsent(e.getStatus().getCode(), k -> new AtomicInteger())
+                    .incrementAndGet();
+            throw e;
+        }
+    }
+
+    /**
+     * AcceptOrder calls that failed (ABORTED = a transaction conflict the service gave up on), with
+     * the share of all orders and the count per status code in the note.
+     */
+    static Measurement acceptFailures(Map<Status.Code, AtomicInteger> failures, int orders) {
+        int total = failures.values().stream().mapToInt(AtomicInteger::get).sum();
+        int aborted = failures.getOrDefault(Status.Code.ABORTED, new AtomicInteger()).get();
+        StringBuilder note =
+                new StringBuilder()
+                        .append(total)
+                        .append(" of ")
+                        .append(orders)
+                        .append(" orders (")
+                        .append(BenchReport.number(orders == 0 ? 0 : 100.0 * total / orders))
+                        .append(" %); ABORTED ")
+                        .append(aborted);
+        new TreeMap<>(failures)
+                .forEach(
+                        (code, n) -> {
+                            if (code != Status.Code.ABORTED) {
+                                note.append(", ").append(code).append(' ').append(n.get());
+                            }
+                        });
+        return Measurement.of(NAME, "AcceptOrder failures", total, "calls", note.toString());
     }
 
     private static Measurement latencyOnly(String metric, Histogram h) {

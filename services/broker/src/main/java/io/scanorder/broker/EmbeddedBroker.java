@@ -47,6 +47,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         IN_MEMORY
     }
 
+    /**
+     * QoS 1 publishes a client may have awaiting their PUBACK (CONNACK receive maximum), as in
+     * {@code src/main/hivemq/config.xml}: HiveMQ's default of 10 throttles the order service.
+     */
+    public static final int SERVER_RECEIVE_MAXIMUM = 100;
+
     private final String bindAddress;
     private final int port;
     private final Path dataFolder;
@@ -227,6 +233,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <topic-alias>
                             <enabled>false</enabled>
                         </topic-alias>
+                        <!-- the order service publishes ticket batches: see config.xml -->
+                        <receive-maximum>
+                            <server-receive-maximum>%d</server-receive-maximum>
+                        </receive-maximum>
                     </mqtt>
                     <anonymous-usage-statistics>
                         <enabled>false</enabled>
@@ -237,7 +247,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 </hivemq>
                 """
                 .formatted(
-                        port, bindAddress, persistence == Persistence.FILE ? "file" : "in-memory");
+                        port,
+                        bindAddress,
+                        SERVER_RECEIVE_MAXIMUM,
+                        persistence == Persistence.FILE ? "file" : "in-memory");
     }
 
     private static String version() {

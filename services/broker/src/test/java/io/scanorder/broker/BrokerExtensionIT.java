@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,6 +134,28 @@ class BrokerExtensionIT {
         } catch (MqttException e) {
             return e.getReasonCode();
         }
+    }
+
+    @Test
+    void connackAllowsTheServerReceiveMaximumOfTheShippedConfig() throws Exception {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName("order-service");
+        options.setPassword("svc-secret".getBytes(StandardCharsets.UTF_8));
+        MqttAsyncClient client =
+                new MqttAsyncClient(broker.uri(), "order-service-rm", new MemoryPersistence());
+        asyncClients.add(client);
+        IMqttToken token = client.connect(options);
+        token.waitForCompletion(10_000);
+
+        assertThat(token.getResponseProperties().getReceiveMaximum())
+                .isEqualTo(EmbeddedBroker.SERVER_RECEIVE_MAXIMUM)
+                .isGreaterThan(10);
+        // the chart installs this file: it must allow what the embedded broker allows
+        assertThat(Files.readString(Path.of("src/main/hivemq/config.xml")))
+                .contains(
+                        "<server-receive-maximum>"
+                                + EmbeddedBroker.SERVER_RECEIVE_MAXIMUM
+                                + "</server-receive-maximum>");
     }
 
     @Test

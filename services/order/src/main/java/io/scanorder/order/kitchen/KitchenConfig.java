@@ -95,6 +95,17 @@ public interface KitchenConfig {
         @WithDefault("PT2M")
         Duration retryMax();
 
+        /**
+         * Wait before trying a ticket again whose publish failed (not connected, no PUBACK in
+         * time); doubles per consecutive failure of that ticket up to {@link #publishRetryMax()}.
+         */
+        @WithDefault("PT0.2S")
+        Duration publishRetryInitial();
+
+        /** Longest wait before trying a ticket again whose publishes keep failing. */
+        @WithDefault("PT5S")
+        Duration publishRetryMax();
+
         /** How often devices are checked for missed heartbeats (3 intervals = offline). */
         @WithDefault("PT1S")
         Duration healthCheckInterval();

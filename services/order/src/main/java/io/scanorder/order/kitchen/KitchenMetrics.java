@@ -8,8 +8,11 @@ import io.micrometer.core.instrument.Timer;
 import io.scanorder.order.db.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -216,12 +219,25 @@ public class KitchenMetrics {
         return c == null ? 0 : c.count();
     }
 
+    /**
+     * Declares the transaction on {@code c} read-only (its first statement): PostgreSQL's
+     * serializable checks then count what a refresh read against a concurrent writer (such as an
+     * acceptance) only in the rare case that matters for a reader, so refreshes stop aborting
+     * writers; CockroachDB accepts the same statement.
+     */
+    static void readOnly(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET TRANSACTION READ ONLY");
+        }
+    }
+
     /** Re-reads the device and outbox gauges. */
     void refresh(Transactions transactions) {
         Instant now = Instant.now();
         transactions.inTransaction(
                 "kitchen-metrics",
                 c -> {
+                    readOnly(c);
                     List<MultiGauge.Row<?>> onlineRows = new ArrayList<>();
                     List<MultiGauge.Row<?>> alarmRows = new ArrayList<>();
                     List<MultiGauge.Row<?>> heartbeatRows = new ArrayList<>();

@@ -18,14 +18,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * Splits an order's lines by kitchen station when it is ACCEPTED: one {@code kitchen_tickets} row
  * per station and one {@code outbox} row per ticket, in the acceptance transaction, so a ticket
- * exists exactly when the acceptance committed. The dispatcher publishes the outbox rows.
+ * exists exactly when the acceptance committed. The dispatcher routes (chooses the device) and
+ * publishes the outbox rows; the acceptance reads no device row.
  */
 @ApplicationScoped
 @Unremovable
@@ -42,7 +42,6 @@ public class KitchenTicketWriter implements OrderMoveListener {
 
     /** Writes the tickets and outbox rows of one order; returns how many tickets. */
     int writeTickets(Connection c, UUID orderId, Instant at) throws SQLException {
-        UUID storeId;
         String storeCode;
         String orderNo;
         String table;
@@ -58,7 +57,6 @@ public class KitchenTicketWriter implements OrderMoveListener {
                 if (!rs.next()) {
                     throw new OrderNotFoundException("order " + orderId + " does not exist");
                 }
-                storeId = (UUID) rs.getObject(1);
                 storeCode = rs.getString(2);
                 orderNo = rs.getString(3);
                 table = rs.getString(4) + "-" + rs.getString(5);
@@ -105,10 +103,9 @@ public class KitchenTicketWriter implements OrderMoveListener {
                             station,
                             at,
                             e.getValue());
-            Optional<DeviceRouter.Candidate> device = DeviceRouter.route(c, storeId, station, null);
-            String topic =
-                    device.map(d -> KitchenTopics.tickets(storeCode, d.deviceId()))
-                            .orElse(KitchenTopics.unrouted(storeCode, station));
+            // Not routed here: the dispatcher picks the device when it publishes, so accepting
+            // reads no device row (heartbeats update those all the time: serialization conflicts).
+            String topic = KitchenTopics.unrouted(storeCode, station);
             try (PreparedStatement ps =
                     c.prepareStatement(
                             "INSERT INTO kitchen_tickets (ticket_id, order_id, station, device_id,"
@@ -117,7 +114,7 @@ public class KitchenTicketWriter implements OrderMoveListener {
                 ps.setObject(1, ticketId);
                 ps.setObject(2, orderId);
                 ps.setString(3, station);
-                ps.setString(4, device.map(DeviceRouter.Candidate::deviceId).orElse(null));
+                ps.setString(4, null);
                 ps.setString(5, content.toString());
                 ps.setTimestamp(6, now);
                 ps.setTimestamp(7, now);
@@ -130,8 +127,7 @@ public class KitchenTicketWriter implements OrderMoveListener {
                 ps.setString(1, AGGREGATE_TYPE);
                 ps.setObject(2, ticketId);
                 ps.setString(3, topic);
-                ps.setBytes(
-                        4, TicketPayload.encode(content, device.map(d -> d.copies()).orElse(1)));
+                ps.setBytes(4, TicketPayload.encode(content, 1));
                 ps.setTimestamp(5, now);
                 ps.setTimestamp(6, now);
                 ps.executeUpdate();

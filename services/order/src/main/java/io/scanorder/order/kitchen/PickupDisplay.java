@@ -139,6 +139,7 @@ public class PickupDisplay {
         return transactions.inTransaction(
                 "pickup-display",
                 c -> {
+                    KitchenMetrics.readOnly(c);
                     List<String> topics = new ArrayList<>();
                     try (PreparedStatement ps =
                             c.prepareStatement(
@@ -223,6 +224,7 @@ public class PickupDisplay {
         return transactions.inTransaction(
                 "pickup-display-store",
                 c -> {
+                    KitchenMetrics.readOnly(c);
                     try (PreparedStatement ps =
                             c.prepareStatement(
                                     "SELECT s.store_code FROM orders o JOIN stores s"
@@ -242,6 +244,7 @@ public class PickupDisplay {
         return transactions.inTransaction(
                 "pickup-display-stores",
                 c -> {
+                    KitchenMetrics.readOnly(c);
                     List<String> stores = new ArrayList<>();
                     try (PreparedStatement ps =
                                     c.prepareStatement(

@@ -8,9 +8,13 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +40,11 @@ public class TicketDispatcher {
     @Inject Transactions transactions;
     @Inject PickupDisplay display;
 
+    /** Consecutive failures are tracked for at most this many tickets (else forgotten). */
+    private static final int MAX_TRACKED_FAILURES = 10_000;
+
     private final String owner = "order-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Map<UUID, Integer> publishFailures = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
     private KitchenMqttClient mqtt;
 
@@ -130,14 +138,18 @@ public class TicketDispatcher {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Publishes every due ticket once; returns how many were published. */
+    /**
+     * Publishes every due ticket once; returns how many were published. The claimed batch is
+     * published concurrently (the MQTT client keeps at most the server's receive maximum in flight
+     * and makes the rest wait for a slot), then each outcome is recorded.
+     */
     int dispatchDue() {
         if (mqtt == null || !mqtt.isConnected()) {
             return 0;
         }
         KitchenConfig.Dispatch d = config.dispatch();
         List<UUID> claimed = outbox.claim(owner, d.batchSize(), d.lease(), Instant.now());
-        int published = 0;
+        List<InFlight> inFlight = new ArrayList<>(claimed.size());
         for (UUID id : claimed) {
             Optional<TicketOutbox.Publish> p =
                     outbox.route(id, owner, d.retryInitial(), Instant.now());
@@ -145,16 +157,66 @@ public class TicketDispatcher {
                 continue;
             }
             try {
-                mqtt.publish(p.get().topic(), p.get().payload(), config.mqtt().ticketExpiry());
-                outbox.sent(p.get(), owner, Instant.now(), backoff(p.get().attempts()));
+                inFlight.add(
+                        new InFlight(
+                                p.get(),
+                                mqtt.publishAsync(
+                                        p.get().topic(),
+                                        p.get().payload(),
+                                        config.mqtt().ticketExpiry())));
+            } catch (MqttException e) {
+                publishFailed(p.get(), e);
+            }
+        }
+        int published = 0;
+        for (InFlight f : inFlight) {
+            try {
+                KitchenMqttClient.awaitPuback(f.puback(), f.publish().topic());
+                publishFailures.remove(f.publish().messageId());
+                outbox.sent(f.publish(), owner, Instant.now(), backoff(f.publish().attempts()));
                 published++;
             } catch (MqttException e) {
-                String error = "publish to " + p.get().topic() + " failed: " + e.getMessage();
-                LOG.warn(error);
-                outbox.publishFailed(p.get(), owner, error, Instant.now(), d.retryInitial());
+                publishFailed(f.publish(), e);
+            } catch (RuntimeException e) {
+                // record the others of the batch; this one is published again after its lease
+                LOG.warnf(
+                        "recording the publish of ticket %s failed (%s); it is published again"
+                                + " when its lease ends",
+                        f.publish().ticketId(), e.getMessage());
             }
         }
         return published;
+    }
+
+    /** A publish handed to the MQTT client, awaiting its PUBACK. */
+    private record InFlight(TicketOutbox.Publish publish, CompletableFuture<Void> puback) {}
+
+    private void publishFailed(TicketOutbox.Publish p, MqttException e) {
+        String error =
+                "publish to "
+                        + p.topic()
+                        + " failed: "
+                        + e.getMessage()
+                        + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
+        int failures = publishFailures.merge(p.messageId(), 1, Integer::sum);
+        if (publishFailures.size() > MAX_TRACKED_FAILURES) {
+            // tickets another replica finished are never seen again here
+            publishFailures.clear();
+        }
+        Duration retry = publishRetry(failures);
+        LOG.warnf("%s; trying again in %d ms", error, retry.toMillis());
+        outbox.publishFailed(p, owner, error, Instant.now(), retry);
+    }
+
+    /**
+     * Wait before trying a ticket again after its {@code failures}-th consecutive failed publish:
+     * short (a full in-flight window or a reconnect clears quickly), doubling up to the maximum.
+     */
+    Duration publishRetry(int failures) {
+        KitchenConfig.Dispatch d = config.dispatch();
+        Duration wait =
+                d.publishRetryInitial().multipliedBy(1L << Math.min(Math.max(failures, 1) - 1, 10));
+        return wait.compareTo(d.publishRetryMax()) > 0 ? d.publishRetryMax() : wait;
     }
 
     /** Wait before publishing a ticket again that has been published {@code attempts} times. */

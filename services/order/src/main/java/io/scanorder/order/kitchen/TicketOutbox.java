@@ -26,6 +26,11 @@ import java.util.UUID;
  * so of several replicas exactly one gets a row, portable to CockroachDB), routes each ticket,
  * records publishes with retry back-off, and applies device acks (ACKED, or FAILED and routed
  * again) with the order moves they cause. No MQTT here: {@link TicketDispatcher} publishes.
+ *
+ * <p>Every unit of work is short and takes its row locks in one order: the kitchen ticket, then its
+ * outbox row, then the order (so lease updates and acks never deadlock). Only the first publish of
+ * a ticket and the acks read or write the order row; claiming and routing read no row an acceptance
+ * writes or reads.
  */
 @ApplicationScoped
 public class TicketOutbox {
@@ -57,7 +62,12 @@ public class TicketOutbox {
     /** Applied ack, with the ticket's age for the print latency histogram. */
     record AckResult(AckOutcome outcome, Duration sinceAccepted) {}
 
-    /** Claims up to {@code limit} due rows for {@code owner} until now + lease. */
+    /**
+     * Claims up to {@code limit} due rows for {@code owner} until now + lease, in one short
+     * transaction that reads and writes only {@code outbox} rows (never a row an acceptance reads),
+     * taking the row locks in {@code message_id} order so that two replicas claiming at once never
+     * deadlock.
+     */
     List<UUID> claim(String owner, int limit, Duration lease, Instant now) {
         return transactions.inTransaction(
                 "outbox-claim",
@@ -79,14 +89,15 @@ public class TicketOutbox {
                             }
                         }
                     }
+                    due.sort(null);
                     List<UUID> claimed = new ArrayList<>();
-                    for (UUID id : due) {
-                        try (PreparedStatement ps =
-                                c.prepareStatement(
-                                        "UPDATE outbox SET claimed_by = ?, claimed_until = ?"
-                                                + " WHERE message_id = ? AND completed_at IS NULL"
-                                                + " AND (claimed_until IS NULL"
-                                                + " OR claimed_until < ?)")) {
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "UPDATE outbox SET claimed_by = ?, claimed_until = ?"
+                                            + " WHERE message_id = ? AND completed_at IS NULL"
+                                            + " AND (claimed_until IS NULL"
+                                            + " OR claimed_until < ?)")) {
+                        for (UUID id : due) {
                             ps.setString(1, owner);
                             ps.setTimestamp(2, Timestamp.from(now.plus(lease)));
                             ps.setObject(3, id);
@@ -132,16 +143,26 @@ public class TicketOutbox {
                     String content;
                     UUID storeId;
                     String storeCode;
+                    // The store comes from the ticket's content, not the orders row: dispatch
+                    // reads no row an acceptance writes (fewer serialization conflicts).
                     try (PreparedStatement ps =
                             c.prepareStatement(
                                     "SELECT t.state, t.station, t.device_id, t.content::TEXT,"
-                                            + " o.store_id, s.store_code FROM kitchen_tickets t"
-                                            + " JOIN orders o ON o.order_id = t.order_id"
-                                            + " JOIN stores s ON s.store_id = o.store_id"
+                                            + " s.store_id, s.store_code FROM kitchen_tickets t"
+                                            + " JOIN stores s"
+                                            + " ON s.store_code = t.content->>'storeCode'"
                                             + " WHERE t.ticket_id = ?")) {
                         ps.setObject(1, ticketId);
                         try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
+                            if (!rs.next()) {
+                                release(
+                                        c,
+                                        messageId,
+                                        now.plus(retry),
+                                        "ticket " + ticketId + " or its store is missing",
+                                        now);
+                                return Optional.empty();
+                            }
                             state = rs.getString(1);
                             station = rs.getString(2);
                             lastDevice = rs.getString(3);
@@ -173,15 +194,7 @@ public class TicketOutbox {
                     JsonNode json = TicketPayload.parse(content);
                     String topic = KitchenTopics.tickets(storeCode, device.get().deviceId());
                     byte[] payload = TicketPayload.encode(json, device.get().copies());
-                    try (PreparedStatement ps =
-                            c.prepareStatement(
-                                    "UPDATE outbox SET topic = ?, payload = ? WHERE message_id"
-                                            + " = ?")) {
-                        ps.setString(1, topic);
-                        ps.setBytes(2, payload);
-                        ps.setObject(3, messageId);
-                        ps.executeUpdate();
-                    }
+                    // lock order of every kitchen unit of work: ticket, then outbox row, then order
                     try (PreparedStatement ps =
                             c.prepareStatement(
                                     "UPDATE kitchen_tickets SET device_id = ?, updated_at = ?"
@@ -191,19 +204,50 @@ public class TicketOutbox {
                         ps.setObject(3, ticketId);
                         ps.executeUpdate();
                     }
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "UPDATE outbox SET topic = ?, payload = ? WHERE message_id"
+                                            + " = ?")) {
+                        ps.setString(1, topic);
+                        ps.setBytes(2, payload);
+                        ps.setObject(3, messageId);
+                        ps.executeUpdate();
+                    }
                     return Optional.of(new Publish(messageId, ticketId, topic, payload, attempts));
                 });
     }
 
     /**
      * Records a publish the broker accepted: the ticket is SENT and published again after {@code
-     * nextTry} unless acked; the order moves ACCEPTED -> DISPATCHING.
+     * nextTry} unless acked; on the ticket's first publish the order moves ACCEPTED -> DISPATCHING.
+     * Locks the ticket, then the outbox row, then (first publish only) the order: the order the ack
+     * path takes them in, so the two never deadlock.
      */
     void sent(Publish p, String owner, Instant now, Duration nextTry) {
         MoveResult moved =
                 transactions.inTransaction(
                         "outbox-sent",
                         c -> {
+                            UUID orderId = null;
+                            int ticketAttempts = 0;
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "UPDATE kitchen_tickets SET state = 'SENT',"
+                                                    + " attempts = attempts + 1,"
+                                                    + " first_sent_at = COALESCE(first_sent_at, ?),"
+                                                    + " updated_at = ? WHERE ticket_id = ?"
+                                                    + " AND state <> 'ACKED'"
+                                                    + " RETURNING order_id, attempts")) {
+                                ps.setTimestamp(1, Timestamp.from(now));
+                                ps.setTimestamp(2, Timestamp.from(now));
+                                ps.setObject(3, p.ticketId());
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    if (rs.next()) {
+                                        orderId = (UUID) rs.getObject(1);
+                                        ticketAttempts = rs.getInt(2);
+                                    }
+                                }
+                            }
                             try (PreparedStatement ps =
                                     c.prepareStatement(
                                             "UPDATE outbox SET attempts = attempts + 1,"
@@ -218,24 +262,11 @@ public class TicketOutbox {
                                 ps.setString(4, owner);
                                 ps.executeUpdate();
                             }
-                            UUID orderId = null;
-                            try (PreparedStatement ps =
-                                    c.prepareStatement(
-                                            "UPDATE kitchen_tickets SET state = 'SENT',"
-                                                    + " attempts = attempts + 1,"
-                                                    + " first_sent_at = COALESCE(first_sent_at, ?),"
-                                                    + " updated_at = ? WHERE ticket_id = ?"
-                                                    + " AND state <> 'ACKED' RETURNING order_id")) {
-                                ps.setTimestamp(1, Timestamp.from(now));
-                                ps.setTimestamp(2, Timestamp.from(now));
-                                ps.setObject(3, p.ticketId());
-                                try (ResultSet rs = ps.executeQuery()) {
-                                    if (rs.next()) {
-                                        orderId = (UUID) rs.getObject(1);
-                                    }
-                                }
-                            }
-                            if (orderId != null && orderState(c, orderId) == OrderState.ACCEPTED) {
+                            // Republishing touches no order row: only the first publish of a
+                            // ticket can find its order still ACCEPTED.
+                            if (orderId != null
+                                    && ticketAttempts == 1
+                                    && orderState(c, orderId) == OrderState.ACCEPTED) {
                                 return transitions.moveIn(
                                         c,
                                         orderId,
@@ -291,11 +322,9 @@ public class TicketOutbox {
                             try (PreparedStatement ps =
                                     c.prepareStatement(
                                             "SELECT t.state, t.order_id, t.created_at, t.device_id"
-                                                    + " FROM kitchen_tickets t JOIN orders o"
-                                                    + " ON o.order_id = t.order_id JOIN stores s"
-                                                    + " ON s.store_id = o.store_id"
+                                                    + " FROM kitchen_tickets t"
                                                     + " WHERE t.ticket_id = ?"
-                                                    + " AND s.store_code = ?")) {
+                                                    + " AND t.content->>'storeCode' = ?")) {
                                 ps.setObject(1, ticketId);
                                 ps.setString(2, storeCode);
                                 try (ResultSet rs = ps.executeQuery()) {
@@ -414,10 +443,9 @@ public class TicketOutbox {
                             try (PreparedStatement ps =
                                     c.prepareStatement(
                                             "SELECT t.state, t.order_id, t.created_at, t.device_id,"
-                                                    + " t.kds_status, o.store_id"
-                                                    + " FROM kitchen_tickets t JOIN orders o"
-                                                    + " ON o.order_id = t.order_id JOIN stores s"
-                                                    + " ON s.store_id = o.store_id"
+                                                    + " t.kds_status, s.store_id"
+                                                    + " FROM kitchen_tickets t JOIN stores s"
+                                                    + " ON s.store_code = t.content->>'storeCode'"
                                                     + " WHERE t.ticket_id = ?"
                                                     + " AND s.store_code = ?")) {
                                 ps.setObject(1, ticketId);
