@@ -53,6 +53,11 @@ record BenchSettings(
             throw new IllegalArgumentException(
                     "bench.cut (" + cut + ") must not exceed bench.devices (" + devices + ")");
         }
+        if (payments < 2) {
+            throw new IllegalArgumentException(
+                    "bench.payments: must be at least 2 (one settled, one pending), got "
+                            + payments);
+        }
     }
 
     static BenchSettings from(Properties p) {
