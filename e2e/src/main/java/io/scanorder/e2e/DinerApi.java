@@ -18,23 +18,23 @@ import java.time.Duration;
  * simulator's control API (login codes, paying) and the order service's diner REST API. Every
  * answer is kept whole ({@link Answer}) so callers can check refusals as well as successes.
  */
-final class DinerApi {
+public final class DinerApi {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String api;
     private final String simulator;
-    private final String forwardedFor;
+    private final String clientAddress;
 
     /**
      * One HTTP answer: status, body text, the body as JSON (null when it is not JSON) and the
      * {@code Retry-After} seconds (0 when absent).
      */
-    record Answer(String request, int status, String body, JsonNode json, long retryAfterSeconds) {
+    public record Answer(
+            String request, int status, String body, JsonNode json, long retryAfterSeconds) {
         /** The JSON body, or a failure naming the request when the status is not {@code want}. */
-        JsonNode expect(int want) {
+        public JsonNode expect(int want) {
             if (status != want) {
                 throw new IllegalStateException(
                         request
@@ -48,23 +48,33 @@ final class DinerApi {
             return json;
         }
 
-        String text(String field) {
+        public String text(String field) {
             return json == null ? null : json.path(field).asText(null);
         }
     }
 
-    DinerApi(LocalPlatform platform) {
-        this(platform, null);
+    public DinerApi(LocalPlatform platform) {
+        this(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                platform.dinerApiBaseUrl(),
+                platform.endpoints().get("WeChat simulator"),
+                null);
+    }
+
+    private DinerApi(HttpClient http, String api, String simulator, String clientAddress) {
+        this.http = http;
+        this.api = api;
+        this.simulator = simulator;
+        this.clientAddress = clientAddress;
     }
 
     /**
-     * A diner whose calls come through the ingress from {@code forwardedFor} (X-Forwarded-For), so
-     * the per-IP rate limits count each simulated phone on its own.
+     * The same API seen from another phone: every request carries {@code X-Forwarded-For:
+     * clientAddress} (the order service trusts it from loopback), so per-IP rate limits count that
+     * address. Shares this instance's HTTP client.
      */
-    DinerApi(LocalPlatform platform, String forwardedFor) {
-        this.api = platform.dinerApiBaseUrl();
-        this.simulator = platform.endpoints().get("WeChat simulator");
-        this.forwardedFor = forwardedFor;
+    public DinerApi behind(String clientAddress) {
+        return new DinerApi(http, api, simulator, clientAddress);
     }
 
     /** Plays WeChat's {@code wx.login()} for {@code openid}: a fresh code from the simulator. */
@@ -81,7 +91,7 @@ final class DinerApi {
     /**
      * Logs a diner in at a table (code2session through the simulator); returns the bearer token.
      */
-    String login(String openid, String scene) {
+    public String login(String openid, String scene) {
         ObjectNode body = JSON.createObjectNode();
         body.put("code", loginCode(openid));
         if (scene != null) {
@@ -116,7 +126,7 @@ final class DinerApi {
     }
 
     /** Orders {@code quantity} of one SKU directly, without the cart. */
-    Answer orderLine(String scene, String token, String sku, int quantity, String key) {
+    public Answer orderLine(String scene, String token, String sku, int quantity, String key) {
         ObjectNode body = JSON.createObjectNode();
         body.put("tableScene", scene);
         ObjectNode line = body.putArray("lines").addObject();
@@ -130,12 +140,12 @@ final class DinerApi {
     }
 
     /** Starts WeChat Pay for the order (prepay through the order and payment services). */
-    Answer startPayment(String orderId, String token) {
+    public Answer startPayment(String orderId, String token) {
         return post(api + "/orders/" + orderId + "/payment", token, null, null);
     }
 
     /** Plays the payer in WeChat: the simulator marks the trade paid and notifies the merchant. */
-    Answer payerPays(String outTradeNo) {
+    public Answer payerPays(String outTradeNo) {
         ObjectNode body = JSON.createObjectNode();
         body.put("mchid", LocalPlatform.DEMO_MCH_ID);
         return post(simulator + "/__sim/pay/" + encode(outTradeNo), null, body, null);
@@ -168,8 +178,8 @@ final class DinerApi {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        if (forwardedFor != null) {
-            b.header("X-Forwarded-For", forwardedFor);
+        if (clientAddress != null) {
+            b.header("X-Forwarded-For", clientAddress);
         }
         return send("GET " + url, b.build());
     }
@@ -191,8 +201,8 @@ final class DinerApi {
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
         }
-        if (forwardedFor != null) {
-            b.header("X-Forwarded-For", forwardedFor);
+        if (clientAddress != null) {
+            b.header("X-Forwarded-For", clientAddress);
         }
         return send("POST " + url, b.build());
     }

@@ -232,7 +232,7 @@ class ServiceFaultDrillsIT {
             // Diners arrive over a second or two, not all in the same millisecond.
             Thread.sleep(n * 60L);
             String openid = openidPrefix + n;
-            DinerApi api = new DinerApi(platform, "10.77." + subnet + "." + (n + 1));
+            DinerApi api = new DinerApi(platform).behind("10.77." + subnet + "." + (n + 1));
             String base = platform.dinerApiBaseUrl();
             int[] retries = {0};
 

@@ -12,7 +12,7 @@ import java.time.Instant;
  * The benchmark runner: starts the local platform (real services, broker, database, device agents),
  * runs the named scenarios against it in one process, prints one table and writes {@code
  * results.json}. Run through {@code ./mvnw -B -pl e2e -am -Pplatform-bench -DskipTests verify
- * -Dbench.scenarios=ceilings,kitchen,devices}; exits 1 when a scenario failed.
+ * -Dbench.scenarios=ceilings,placement,kitchen,payments,devices}; exits 1 when a scenario failed.
  */
 public final class Bench {
     private Bench() {}
@@ -65,8 +65,12 @@ public final class Bench {
                     switch (scenario) {
                         case CeilingsScenario.NAME ->
                                 CeilingsScenario.run(platform, settings, report);
+                        case PlacementScenario.NAME ->
+                                PlacementScenario.run(platform, settings, report);
                         case KitchenScenario.NAME ->
                                 KitchenScenario.run(platform, settings, report);
+                        case PaymentsScenario.NAME ->
+                                PaymentsScenario.run(platform, settings, report);
                         case DevicesScenario.NAME ->
                                 DevicesScenario.run(platform, settings, report);
                         default -> throw new IllegalArgumentException(scenario);

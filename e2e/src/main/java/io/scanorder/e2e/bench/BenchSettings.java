@@ -23,6 +23,7 @@ import java.util.Properties;
  * @param devices simulated devices of the devices scenario
  * @param heartbeat the simulated devices' heartbeat interval
  * @param cut devices stopped abruptly to time offline detection
+ * @param payments payments the payments scenario sets up and queries (half of them paid)
  * @param outputDir where results.json goes
  */
 record BenchSettings(
@@ -35,9 +36,11 @@ record BenchSettings(
         int devices,
         Duration heartbeat,
         int cut,
+        int payments,
         Path outputDir) {
 
-    static final List<String> KNOWN = List.of("ceilings", "kitchen", "devices");
+    static final List<String> KNOWN =
+            List.of("ceilings", "placement", "kitchen", "payments", "devices");
 
     BenchSettings {
         for (String s : scenarios) {
@@ -49,6 +52,11 @@ record BenchSettings(
         if (cut > devices) {
             throw new IllegalArgumentException(
                     "bench.cut (" + cut + ") must not exceed bench.devices (" + devices + ")");
+        }
+        if (payments < 2) {
+            throw new IllegalArgumentException(
+                    "bench.payments: must be at least 2 (one settled, one pending), got "
+                            + payments);
         }
     }
 
@@ -69,6 +77,7 @@ record BenchSettings(
                 positive(p, "bench.devices", 10_000),
                 Duration.ofSeconds(positive(p, "bench.heartbeat.seconds", 15)),
                 Integer.parseInt(p.getProperty("bench.cut", "100").trim()),
+                positive(p, "bench.payments", 60),
                 Path.of(p.getProperty("bench.output.dir", "target/bench")));
     }
 
@@ -83,6 +92,7 @@ record BenchSettings(
         d.put("devices", devices);
         d.put("heartbeat.seconds", heartbeat.toSeconds());
         d.put("cut", cut);
+        d.put("payments", payments);
         return d;
     }
 

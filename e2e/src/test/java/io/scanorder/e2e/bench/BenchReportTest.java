@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import org.HdrHistogram.Histogram;
@@ -121,6 +122,63 @@ class BenchReportTest {
         unknown.setProperty("bench.scenarios", "ceilings,kitchn");
         assertThatThrownBy(() -> BenchSettings.from(unknown))
                 .hasMessageContaining("unknown scenario 'kitchn'");
+    }
+
+    @Test
+    void theWholeRunsScenarioListIsAcceptedAndPaymentsNeedASettledAndAPendingOne() {
+        Properties all = new Properties();
+        all.setProperty("bench.scenarios", "ceilings,placement,kitchen,payments,devices");
+        BenchSettings settings = BenchSettings.from(all);
+        assertThat(settings.scenarios())
+                .containsExactly("ceilings", "placement", "kitchen", "payments", "devices");
+        assertThat(settings.payments()).isEqualTo(60);
+        assertThat(settings.describe()).containsEntry("payments", 60);
+        assertThat(BenchSettings.from(new Properties()).scenarios())
+                .containsExactlyElementsOf(BenchSettings.KNOWN);
+
+        Properties one = new Properties();
+        one.setProperty("bench.payments", "1");
+        assertThatThrownBy(() -> BenchSettings.from(one))
+                .hasMessage("bench.payments: must be at least 2 (one settled, one pending), got 1");
+    }
+
+    @Test
+    void theClosedLoopTimesEachKindApartAndLeavesPreparationOutOfTheTiming() throws Exception {
+        ClosedLoop.Result r =
+                ClosedLoop.run(
+                        2,
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(1_500),
+                        thread ->
+                                new ClosedLoop.Worker() {
+                                    int n;
+
+                                    @Override
+                                    public void prepare() throws InterruptedException {
+                                        Thread.sleep(200);
+                                    }
+
+                                    @Override
+                                    public void once() throws InterruptedException {
+                                        n++;
+                                        Thread.sleep(1);
+                                    }
+
+                                    @Override
+                                    public String kind() {
+                                        return n % 2 == 0 ? "even" : "odd";
+                                    }
+                                });
+
+        assertThat(r.errors()).isZero();
+        assertThat(r.operations()).isPositive();
+        assertThat(r.byKind()).containsOnlyKeys("even", "odd");
+        assertThat(r.latency("even").count() + r.latency("odd").count()).isEqualTo(r.operations());
+        assertThat(r.perSecond("even") + r.perSecond("odd"))
+                .isCloseTo(r.perSecond(), org.assertj.core.data.Offset.offset(1e-9));
+        // Each operation sleeps 1 ms after a 200 ms preparation that must not be counted.
+        assertThat(Latency.ofMicros(r.micros()).p50()).isLessThan(150);
+        assertThat(r.latency("none")).isEqualTo(new Latency(0, 0, 0, 0, 0));
     }
 
     @Test
