@@ -26,6 +26,8 @@ final class DinerApi {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String api;
     private final String simulator;
+    private final String subMchId;
+    private final String forwardedFor;
 
     /** One HTTP answer: status, body text and the body as JSON (null when it is not JSON). */
     record Answer(String request, int status, String body, JsonNode json) {
@@ -50,8 +52,20 @@ final class DinerApi {
     }
 
     DinerApi(LocalPlatform platform) {
+        this(platform, null);
+    }
+
+    /**
+     * A diner whose phone has address {@code forwardedFor} as the ingress reports it ({@code
+     * X-Forwarded-For}, trusted from loopback): tests with many diners stay under the per-IP limits
+     * as many phones would.
+     */
+    DinerApi(LocalPlatform platform, String forwardedFor) {
+        this.forwardedFor = forwardedFor;
         this.api = platform.dinerApiBaseUrl();
         this.simulator = platform.endpoints().get("WeChat simulator");
+        // Service-provider mode: the simulator keeps the store's trades under its sub-merchant.
+        this.subMchId = LocalPlatform.subMchId(platform.examples());
     }
 
     /** Plays WeChat's {@code wx.login()} for {@code openid}: a fresh code from the simulator. */
@@ -121,10 +135,33 @@ final class DinerApi {
         return post(api + "/orders/" + orderId + "/payment", token, null, null);
     }
 
+    /** As {@link #startPayment(String, String)} from a mini program sending its install id. */
+    Answer startPayment(String orderId, String token, String deviceFingerprint) {
+        HttpRequest.Builder b =
+                request(api + "/orders/" + orderId + "/payment", token)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .header("X-Device-Fingerprint", deviceFingerprint);
+        return send("POST " + api + "/orders/" + orderId + "/payment", b.build());
+    }
+
+    private HttpRequest.Builder request(String url, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT);
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (forwardedFor != null) {
+            b.header("X-Forwarded-For", forwardedFor);
+        }
+        return b;
+    }
+
     /** Plays the payer in WeChat: the simulator marks the trade paid and notifies the merchant. */
     Answer payerPays(String outTradeNo) {
         ObjectNode body = JSON.createObjectNode();
         body.put("mchid", LocalPlatform.DEMO_MCH_ID);
+        if (subMchId != null) {
+            body.put("sub_mchid", subMchId);
+        }
         return post(simulator + "/__sim/pay/" + encode(outTradeNo), null, body, null);
     }
 
@@ -140,6 +177,9 @@ final class DinerApi {
     Answer forgedNotification(String outTradeNo, String forgery) {
         ObjectNode body = JSON.createObjectNode();
         body.put("mchid", LocalPlatform.DEMO_MCH_ID);
+        if (subMchId != null) {
+            body.put("sub_mchid", subMchId);
+        }
         body.put("forgery", forgery);
         return post(
                 simulator + "/__sim/forged-notifications/" + encode(outTradeNo), null, body, null);
@@ -151,26 +191,19 @@ final class DinerApi {
     }
 
     Answer get(String url, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET();
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
+        HttpRequest.Builder b = request(url, token).GET();
         return send("GET " + url, b.build());
     }
 
     Answer post(String url, String token, JsonNode body, String idempotencyKey) {
         HttpRequest.Builder b =
-                HttpRequest.newBuilder(URI.create(url))
-                        .timeout(TIMEOUT)
+                request(url, token)
                         .POST(
                                 body == null
                                         ? HttpRequest.BodyPublishers.noBody()
                                         : HttpRequest.BodyPublishers.ofString(body.toString()));
         if (body != null) {
             b.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
         }
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
