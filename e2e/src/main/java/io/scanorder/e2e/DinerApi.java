@@ -25,6 +25,7 @@ public final class DinerApi {
     private final HttpClient http;
     private final String api;
     private final String simulator;
+    private final String subMchId;
     private final String clientAddress;
 
     /**
@@ -58,13 +59,18 @@ public final class DinerApi {
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
                 platform.dinerApiBaseUrl(),
                 platform.endpoints().get("WeChat simulator"),
+                // Service-provider mode: the simulator keeps the store's trades under its
+                // sub-merchant.
+                LocalPlatform.subMchId(platform.examples()),
                 null);
     }
 
-    private DinerApi(HttpClient http, String api, String simulator, String clientAddress) {
+    private DinerApi(
+            HttpClient http, String api, String simulator, String subMchId, String clientAddress) {
         this.http = http;
         this.api = api;
         this.simulator = simulator;
+        this.subMchId = subMchId;
         this.clientAddress = clientAddress;
     }
 
@@ -74,7 +80,7 @@ public final class DinerApi {
      * address. Shares this instance's HTTP client.
      */
     public DinerApi behind(String clientAddress) {
-        return new DinerApi(http, api, simulator, clientAddress);
+        return new DinerApi(http, api, simulator, subMchId, clientAddress);
     }
 
     /** Plays WeChat's {@code wx.login()} for {@code openid}: a fresh code from the simulator. */
@@ -144,10 +150,33 @@ public final class DinerApi {
         return post(api + "/orders/" + orderId + "/payment", token, null, null);
     }
 
+    /** As {@link #startPayment(String, String)} from a mini program sending its install id. */
+    Answer startPayment(String orderId, String token, String deviceFingerprint) {
+        HttpRequest.Builder b =
+                request(api + "/orders/" + orderId + "/payment", token)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .header("X-Device-Fingerprint", deviceFingerprint);
+        return send("POST " + api + "/orders/" + orderId + "/payment", b.build());
+    }
+
+    private HttpRequest.Builder request(String url, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT);
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (clientAddress != null) {
+            b.header("X-Forwarded-For", clientAddress);
+        }
+        return b;
+    }
+
     /** Plays the payer in WeChat: the simulator marks the trade paid and notifies the merchant. */
     public Answer payerPays(String outTradeNo) {
         ObjectNode body = JSON.createObjectNode();
         body.put("mchid", LocalPlatform.DEMO_MCH_ID);
+        if (subMchId != null) {
+            body.put("sub_mchid", subMchId);
+        }
         return post(simulator + "/__sim/pay/" + encode(outTradeNo), null, body, null);
     }
 
@@ -163,6 +192,9 @@ public final class DinerApi {
     Answer forgedNotification(String outTradeNo, String forgery) {
         ObjectNode body = JSON.createObjectNode();
         body.put("mchid", LocalPlatform.DEMO_MCH_ID);
+        if (subMchId != null) {
+            body.put("sub_mchid", subMchId);
+        }
         body.put("forgery", forgery);
         return post(
                 simulator + "/__sim/forged-notifications/" + encode(outTradeNo), null, body, null);
@@ -174,20 +206,13 @@ public final class DinerApi {
     }
 
     Answer get(String url, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET();
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (clientAddress != null) {
-            b.header("X-Forwarded-For", clientAddress);
-        }
+        HttpRequest.Builder b = request(url, token).GET();
         return send("GET " + url, b.build());
     }
 
     Answer post(String url, String token, JsonNode body, String idempotencyKey) {
         HttpRequest.Builder b =
-                HttpRequest.newBuilder(URI.create(url))
-                        .timeout(TIMEOUT)
+                request(url, token)
                         .POST(
                                 body == null
                                         ? HttpRequest.BodyPublishers.noBody()
@@ -195,14 +220,8 @@ public final class DinerApi {
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
-        }
-        if (clientAddress != null) {
-            b.header("X-Forwarded-For", clientAddress);
         }
         return send("POST " + url, b.build());
     }

@@ -1,8 +1,10 @@
 package io.scanorder.e2e;
 
 import io.scanorder.agent.emulator.PrinterEmulator;
+import io.scanorder.crds.v1alpha1.PaymentMode;
 import io.scanorder.operator.MenuPublisher;
 import io.scanorder.operator.StorePublisher;
+import io.scanorder.operator.model.ServiceWorkloads;
 import io.scanorder.testkit.EmbeddedPostgres;
 import io.scanorder.testkit.EmbeddedRedis;
 import io.scanorder.testkit.FreePorts;
@@ -171,6 +173,7 @@ public final class LocalPlatform implements AutoCloseable {
         payment.put("quarkus.datasource.username", postgres.user());
         payment.put("quarkus.datasource.password", postgres.password());
         payment.putAll(demoMerchant(workDir, wechat, paymentHttpPort));
+        payment.putAll(paymentMode(examples, wechat));
         ServiceProcess paymentService =
                 ServiceProcess.start("payment", paymentJar, payment, serviceOutput);
         started.push(paymentService);
@@ -292,6 +295,34 @@ public final class LocalPlatform implements AutoCloseable {
                 "scanorder.payment.encryption.lookup-key-ref",
                 "file:" + workDir.resolve("payment-data-lookup"));
         return merchant;
+    }
+
+    /**
+     * The example Store's payment mode, as the operator's ServiceWorkloads passes it to the payment
+     * service ({@code WECHAT_PAY_MODE}, {@code WECHAT_SUB_MCH_ID}); in service-provider mode the
+     * demo merchant plays the provider and the Store's {@code subMchId} is bound to it in the
+     * simulator, as the partner platform would have it.
+     */
+    private static Map<String, String> paymentMode(
+            ExampleManifests examples, WeChatSimulator wechat) {
+        String subMchId = subMchId(examples);
+        if (subMchId == null) {
+            return Map.of(ServiceWorkloads.PAY_MODE_ENV, "DIRECT");
+        }
+        wechat.pay().registerSubMerchant(DEMO_MCH_ID, subMchId);
+        return Map.of(
+                ServiceWorkloads.PAY_MODE_ENV,
+                "SERVICE_PROVIDER",
+                ServiceWorkloads.SUB_MCH_ID_ENV,
+                subMchId);
+    }
+
+    /** The example Store's sub-merchant in service-provider mode; null in direct mode. */
+    static String subMchId(ExampleManifests examples) {
+        var payment = examples.store().getSpec().getPayment();
+        return payment != null && payment.getMode() == PaymentMode.SERVICE_PROVIDER
+                ? payment.getSubMchId()
+                : null;
     }
 
     /** What listens where, in start order, for people and for tests. */

@@ -13,6 +13,7 @@ import io.scanorder.wechatsim.miniprogram.MiniApp;
 import io.scanorder.wechatsim.miniprogram.MiniProgramApi;
 import io.scanorder.wechatsim.miniprogram.WxApiException;
 import io.scanorder.wechatsim.miniprogram.WxErrorCode;
+import io.scanorder.wechatsim.miniprogram.WxaCodeApi;
 import io.scanorder.wechatsim.pay.PayApi;
 import io.scanorder.wechatsim.pay.PaySimulator;
 import io.scanorder.wechatsim.pay.PlatformApi;
@@ -22,13 +23,15 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A local stand-in for WeChat's servers that the real WeChat SDKs talk to over HTTP: point the
- * SDK's API host at {@link #baseUrl()}. It serves the mini-program API and WeChat Pay API v3
- * ({@link #pay()}).
+ * SDK's API host at {@link #baseUrl()}. It serves the mini-program API (login, access tokens,
+ * unlimited mini-program codes drawn as readable QR codes: see {@link WxaCodeApi}) and WeChat Pay
+ * API v3 ({@link #pay()}).
  *
  * <p>Embedded in a test:
  *
@@ -48,6 +51,8 @@ public final class WeChatSimulator implements AutoCloseable {
     private final AppRegistry apps;
     private final LoginCodes loginCodes;
     private final MiniProgramApi miniProgram;
+    private final AccessTokens tokens;
+    private final WxaCodeApi wxaCodes;
     private final PaySimulator pay;
 
     private WeChatSimulator(
@@ -55,11 +60,15 @@ public final class WeChatSimulator implements AutoCloseable {
             AppRegistry apps,
             LoginCodes loginCodes,
             MiniProgramApi miniProgram,
+            AccessTokens tokens,
+            WxaCodeApi wxaCodes,
             PaySimulator pay) {
         this.server = server;
         this.apps = apps;
         this.loginCodes = loginCodes;
         this.miniProgram = miniProgram;
+        this.tokens = tokens;
+        this.wxaCodes = wxaCodes;
         this.pay = pay;
     }
 
@@ -72,13 +81,16 @@ public final class WeChatSimulator implements AutoCloseable {
     public static WeChatSimulator start(String host, int port, Clock clock) {
         AppRegistry apps = new AppRegistry();
         LoginCodes loginCodes = new LoginCodes(clock);
-        MiniProgramApi miniProgram = new MiniProgramApi(apps, new AccessTokens(clock), loginCodes);
+        AccessTokens tokens = new AccessTokens(clock);
+        MiniProgramApi miniProgram = new MiniProgramApi(apps, tokens, loginCodes);
+        WxaCodeApi wxaCodes = new WxaCodeApi(tokens);
         PaySimulator pay = new PaySimulator(clock);
         AtomicReference<String> baseUrl = new AtomicReference<>();
         // Further WeChat APIs are added to this list as modules of their own.
         List<ApiModule> modules =
                 List.of(
                         miniProgram,
+                        wxaCodes,
                         new PayApi(pay),
                         new PlatformApi(pay, clock, baseUrl::get),
                         new ControlApi(apps, loginCodes),
@@ -95,7 +107,8 @@ public final class WeChatSimulator implements AutoCloseable {
         try {
             SimHttpServer server = SimHttpServer.start(new InetSocketAddress(host, port), router);
             WeChatSimulator simulator =
-                    new WeChatSimulator(server, apps, loginCodes, miniProgram, pay);
+                    new WeChatSimulator(
+                            server, apps, loginCodes, miniProgram, tokens, wxaCodes, pay);
             baseUrl.set(simulator.baseUrl());
             return simulator;
         } catch (IOException e) {
@@ -136,6 +149,27 @@ public final class WeChatSimulator implements AutoCloseable {
     /** The session_key the last code exchange gave this user, if any. */
     public Optional<String> sessionKey(String appId, String openid) {
         return miniProgram.sessionKey(appId, openid);
+    }
+
+    /**
+     * Publishes a release of the app with these pages: from now on {@code getwxacodeunlimit}
+     * answers 41030 for any other page (unless the request sets {@code check_path} false). Before
+     * this, any well-formed page is accepted.
+     */
+    public WeChatSimulator publishPages(String appId, String... pages) {
+        if (!apps.isRegistered(appId)) {
+            throw new IllegalArgumentException("appId '" + appId + "' is not registered");
+        }
+        wxaCodes.publishPages(appId, Set.of(pages));
+        return this;
+    }
+
+    /**
+     * Invalidates every access token of the app, as another server fetching tokens or a secret
+     * reset does: the next API call with an old token gets 40001.
+     */
+    public void revokeAccessTokens(String appId) {
+        tokens.revokeAll(appId);
     }
 
     /** The WeChat Pay API v3 side: merchants, the payer, notifications, inspection. */

@@ -17,6 +17,9 @@ public interface OrderServiceConfig {
     /** Closing of orders left unpaid, and the orders-by-state gauge. */
     OrderStateSettings orderStates();
 
+    /** Which code the printable table QR sheets carry (io.scanorder.order.table). */
+    QrSheetSettings qrSheet();
+
     /** Retry policy for serialization failures. */
     interface TransactionSettings {
         /** Attempts in total, including the first; at least 1. */
@@ -59,5 +62,27 @@ public interface OrderServiceConfig {
         /** How often scanorder_orders{state} is re-counted from the database. */
         @WithDefault("PT15S")
         Duration metricsRefreshInterval();
+    }
+
+    /** Table QR sheets. */
+    interface QrSheetSettings {
+        /**
+         * {@code qr}: a plain QR code of the mini-program page and scene, drawn locally (works
+         * offline; WeChat opens it only when the app's "scan ordinary QR codes to open the mini
+         * program" rule covers it). {@code wxacode}: WeChat's unlimited mini-program code for the
+         * table's scene, fetched from {@code getwxacodeunlimit} and cached per scene.
+         */
+        @WithDefault("qr")
+        QrSheetCode code();
+
+        /** The mini-program version a {@code wxacode} opens: release, trial or develop. */
+        @WithDefault("release")
+        String envVersion();
+    }
+
+    /** The kinds of code a table QR sheet can carry. */
+    enum QrSheetCode {
+        QR,
+        WXACODE
     }
 }

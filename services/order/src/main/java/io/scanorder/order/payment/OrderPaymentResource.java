@@ -12,14 +12,22 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Diner API: pay an order with WeChat Pay. Answers the arguments of {@code wx.requestPayment}; the
  * payer is the session's openid and the amount the order's total in the database. Refusals are JSON
- * {@code {"reason", "message"}} like the rest of the diner API.
+ * {@code {"reason", "message"}} like the rest of the diner API. The mini program sends a stable
+ * per-install id in {@value #FINGERPRINT_HEADER}; the payment service limits Prepays per device by
+ * it, and a refusal over a limit is 429 with {@code Retry-After}.
  */
 @Path("/api/v1/orders/{orderId}/payment")
 public class OrderPaymentResource {
+    /** The optional header with the diner's device fingerprint. */
+    public static final String FINGERPRINT_HEADER = "X-Device-Fingerprint";
+
+    private static final Pattern FINGERPRINT = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+
     private final DinerSessions sessions;
     private final PaymentStarter starter;
 
@@ -47,7 +55,9 @@ public class OrderPaymentResource {
     @Produces(MediaType.APPLICATION_JSON)
     public PaymentParams pay(
             @PathParam("orderId") String orderId,
-            @HeaderParam("Authorization") String authorization) {
+            @HeaderParam("Authorization") String authorization,
+            @HeaderParam(FINGERPRINT_HEADER) String deviceFingerprint) {
+        requireValidFingerprint(deviceFingerprint);
         String token = null;
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             token = authorization.substring(7).trim();
@@ -59,7 +69,7 @@ public class OrderPaymentResource {
         } catch (IllegalArgumentException e) {
             throw new DinerApiException(404, "ORDER_NOT_FOUND", "orderId: " + e.getMessage());
         }
-        PaymentStarter.Started started = starter.start(id, session.openid());
+        PaymentStarter.Started started = starter.start(id, session.openid(), deviceFingerprint);
         RequestPaymentParams p = started.prepay().getRequestPayment();
         return new PaymentParams(
                 id.toString(),
@@ -70,5 +80,24 @@ public class OrderPaymentResource {
                 p.getPackageValue(),
                 p.getSignType(),
                 p.getPaySign());
+    }
+
+    /** Absent is fine (older mini-program builds); present, it must be a per-install id. */
+    static void requireValidFingerprint(String fingerprint) {
+        if (fingerprint == null || FINGERPRINT.matcher(fingerprint).matches()) {
+            return;
+        }
+        String shown =
+                fingerprint.length() > 80 ? fingerprint.substring(0, 80) + "..." : fingerprint;
+        throw new DinerApiException(
+                400,
+                "DEVICE_FINGERPRINT_INVALID",
+                FINGERPRINT_HEADER
+                        + ": must be 8-64 characters from A-Z, a-z, 0-9, '_' and '-' (the"
+                        + " mini program's per-install id), got "
+                        + fingerprint.length()
+                        + " characters '"
+                        + shown
+                        + "'");
     }
 }

@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,6 +36,8 @@ public class PaymentStarter {
 
     /** A prepay for a deadline closer than this would expire before the diner can pay. */
     static final Duration MIN_TIME_TO_PAY = Duration.ofSeconds(10);
+
+    private static final Pattern RETRY_AFTER = Pattern.compile("retry after (\\d{1,9}) s");
 
     private final Transactions transactions;
     private final PaymentClient payments;
@@ -59,6 +63,14 @@ public class PaymentStarter {
             Instant deadline) {}
 
     public Started start(UUID orderId, String payerOpenid) {
+        return start(orderId, payerOpenid, null);
+    }
+
+    /**
+     * @param deviceFingerprint the diner's per-install device id, already validated, or null: the
+     *     payment service limits Prepays per device with it
+     */
+    public Started start(UUID orderId, String payerOpenid, String deviceFingerprint) {
         Payable order = read(orderId);
         if (order.state() != OrderState.PENDING_PAYMENT) {
             throw notPayable(orderId, order.state());
@@ -82,7 +94,7 @@ public class PaymentStarter {
         }
         for (int attempt = 1; attempt <= MAX_TRIES; attempt++) {
             String outTradeNo = TradeNumbers.outTradeNo(orderId, attempt);
-            PrepayRequest request =
+            PrepayRequest.Builder request =
                     PrepayRequest.newBuilder()
                             .setStoreCode(order.storeCode())
                             .setOutTradeNo(outTradeNo)
@@ -92,10 +104,13 @@ public class PaymentStarter {
                             .setPayerOpenid(payerOpenid)
                             .setExpiresAt(
                                     Timestamp.newBuilder()
-                                            .setSeconds(order.deadline().getEpochSecond()))
-                            .build();
+                                            .setSeconds(order.deadline().getEpochSecond()));
+            if (deviceFingerprint != null) {
+                request.setDeviceFingerprint(deviceFingerprint);
+            }
             try {
-                return new Started(orderId, outTradeNo, order.totalFen(), payments.prepay(request));
+                return new Started(
+                        orderId, outTradeNo, order.totalFen(), payments.prepay(request.build()));
             } catch (StatusRuntimeException e) {
                 if (!nextAttemptHelps(e)) {
                     throw translate(orderId, outTradeNo, e);
@@ -152,6 +167,24 @@ public class PaymentStarter {
                                 + detail
                                 + "); wait for the confirmation");
             }
+            case RESOURCE_EXHAUSTED -> {
+                // The payment service's per-payer or per-device Prepay limit (or WeChat Pay's
+                // frequency limit); its message says which and after how many seconds.
+                long retryAfter = retryAfterSeconds(detail);
+                LOG.infof("Prepay of %s rate limited: %s", outTradeNo, detail);
+                return new DinerApiException(
+                        429,
+                        "PAYMENT_RATE_LIMITED",
+                        "the payment service will not start another payment yet ("
+                                + detail
+                                + "); order "
+                                + orderId
+                                + " is kept, pay it again after "
+                                + retryAfter
+                                + " s",
+                        retryAfter,
+                        e);
+            }
             case OUT_OF_RANGE -> {
                 return new DinerApiException(
                         409, "ORDER_OVER_PAYMENT_LIMIT", "order " + orderId + ": " + detail);
@@ -174,6 +207,12 @@ public class PaymentStarter {
                         e);
             }
         }
+    }
+
+    /** The N of "retry after N s" in the payment service's message; 60 when it names none. */
+    static long retryAfterSeconds(String detail) {
+        Matcher m = RETRY_AFTER.matcher(String.valueOf(detail));
+        return m.find() ? Math.max(1, Long.parseLong(m.group(1))) : 60;
     }
 
     private static DinerApiException notPayable(UUID orderId, OrderState state) {

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -57,9 +58,16 @@ public final class QrSheetRenderer {
     /** A card's place on a PDF page, in PDF points with the origin at the lower left. */
     public record PdfCell(int page, float x, float y, float width, float height) {}
 
-    /** One table's card. */
+    /** One table's card with a QR code of the label's payload. */
     public static BufferedImage card(String storeName, QrSheet.Label label) {
-        BitMatrix matrix = qr(label.payload());
+        return card(storeName, label, qrCode(label));
+    }
+
+    /**
+     * One table's card around the given code image (a QR code, or WeChat's mini-program code),
+     * drawn at the top: at its own size when it fits 440 pixels, else scaled down.
+     */
+    public static BufferedImage card(String storeName, QrSheet.Label label, BufferedImage code) {
         BufferedImage img =
                 new BufferedImage(CARD_WIDTH, CARD_HEIGHT, BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = img.createGraphics();
@@ -70,18 +78,13 @@ public final class QrSheetRenderer {
             g.setColor(new Color(200, 200, 200));
             g.drawRect(0, 0, CARD_WIDTH - 1, CARD_HEIGHT - 1);
 
-            // Whole pixels per module keep the modules sharp for scanners.
-            int module = Math.max(1, QR_MAX / matrix.getWidth());
-            int size = module * matrix.getWidth();
-            int left = (CARD_WIDTH - size) / 2;
-            g.setColor(Color.BLACK);
-            for (int y = 0; y < matrix.getHeight(); y++) {
-                for (int x = 0; x < matrix.getWidth(); x++) {
-                    if (matrix.get(x, y)) {
-                        g.fillRect(left + x * module, QR_TOP + y * module, module, module);
-                    }
-                }
-            }
+            double scale =
+                    Math.min(1.0, (double) QR_MAX / Math.max(code.getWidth(), code.getHeight()));
+            int codeWidth = (int) Math.floor(code.getWidth() * scale);
+            int size = (int) Math.floor(code.getHeight() * scale);
+            // A transparent code background must print white, not as the gray default.
+            g.drawImage(
+                    code, (CARD_WIDTH - codeWidth) / 2, QR_TOP, codeWidth, size, Color.WHITE, null);
 
             g.setRenderingHint(
                     RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -106,8 +109,40 @@ public final class QrSheetRenderer {
         return img;
     }
 
-    /** The sheet as one PNG: {@link #PNG_COLUMNS} cards per row. */
+    /**
+     * A QR code of the label's payload, whole pixels per module (sharp for scanners) and at most
+     * 440 pixels wide.
+     */
+    public static BufferedImage qrCode(QrSheet.Label label) {
+        BitMatrix matrix = qr(label.payload());
+        int module = Math.max(1, QR_MAX / matrix.getWidth());
+        int size = module * matrix.getWidth();
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, size, size);
+            g.setColor(Color.BLACK);
+            for (int y = 0; y < matrix.getHeight(); y++) {
+                for (int x = 0; x < matrix.getWidth(); x++) {
+                    if (matrix.get(x, y)) {
+                        g.fillRect(x * module, y * module, module, module);
+                    }
+                }
+            }
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    /** The sheet as one PNG with QR codes: {@link #PNG_COLUMNS} cards per row. */
     public static byte[] png(QrSheet sheet) {
+        return png(sheet, QrSheetRenderer::qrCode);
+    }
+
+    /** The sheet as one PNG with each label's code from {@code codes}. */
+    public static byte[] png(QrSheet sheet, Function<QrSheet.Label, BufferedImage> codes) {
         List<QrSheet.Label> labels = sheet.labels();
         int columns = Math.min(PNG_COLUMNS, labels.size());
         int rows = (labels.size() + PNG_COLUMNS - 1) / PNG_COLUMNS;
@@ -120,7 +155,11 @@ public final class QrSheetRenderer {
             g.fillRect(0, 0, img.getWidth(), img.getHeight());
             for (int i = 0; i < labels.size(); i++) {
                 Rectangle cell = pngCell(i);
-                g.drawImage(card(sheet.storeName(), labels.get(i)), cell.x, cell.y, null);
+                g.drawImage(
+                        card(sheet.storeName(), labels.get(i), codes.apply(labels.get(i))),
+                        cell.x,
+                        cell.y,
+                        null);
             }
         } finally {
             g.dispose();
@@ -145,6 +184,11 @@ public final class QrSheetRenderer {
 
     /** The sheet as a PDF of A4 pages, {@link #PDF_COLUMNS} x {@link #PDF_ROWS} cards a page. */
     public static byte[] pdf(QrSheet sheet) {
+        return pdf(sheet, QrSheetRenderer::qrCode);
+    }
+
+    /** As {@link #pdf(QrSheet)}, with each label's code from {@code codes}. */
+    public static byte[] pdf(QrSheet sheet, Function<QrSheet.Label, BufferedImage> codes) {
         List<QrSheet.Label> labels = sheet.labels();
         try (PDDocument doc = new PDDocument()) {
             doc.getDocumentInformation().setTitle("Table QR codes of store " + sheet.storeCode());
@@ -156,7 +200,11 @@ public final class QrSheetRenderer {
                     for (int i = first; i < Math.min(labels.size(), first + perPage); i++) {
                         PDImageXObject image =
                                 LosslessFactory.createFromImage(
-                                        doc, card(sheet.storeName(), labels.get(i)));
+                                        doc,
+                                        card(
+                                                sheet.storeName(),
+                                                labels.get(i),
+                                                codes.apply(labels.get(i))));
                         PdfCell cell = pdfCell(i);
                         content.drawImage(image, cell.x(), cell.y(), cell.width(), cell.height());
                     }

@@ -10,14 +10,14 @@ import java.util.Map;
  */
 public class WeChatSimulatorResource implements QuarkusTestResourceLifecycleManager {
     /** The app id and secret of the %test profile. */
-    static final String APP_ID = "wx00000000000a11ce";
+    public static final String APP_ID = "wx00000000000a11ce";
 
-    static final String SECRET = "test-secret";
+    public static final String SECRET = "test-secret";
 
     private static volatile WeChatSimulator wechat;
 
     /** The running simulator, for issuing login codes. */
-    static WeChatSimulator wechat() {
+    public static WeChatSimulator wechat() {
         return wechat;
     }
 

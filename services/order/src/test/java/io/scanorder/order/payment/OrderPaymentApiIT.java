@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.grpc.Status;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.order.EmbeddedInfrastructure;
@@ -85,6 +86,72 @@ class OrderPaymentApiIT {
                 .isBetween(
                         Instant.now().plus(Duration.ofMinutes(14)),
                         Instant.now().plus(Duration.ofMinutes(16)));
+    }
+
+    @Test
+    void deviceFingerprintHeaderIsPassedToPrepay() throws Exception {
+        UUID id = fixture.pendingOrder(store);
+        UUID withoutHeader = fixture.pendingOrder(store);
+
+        pay(id, "a1B2-c3D4_e5F6g7H8").then().statusCode(200);
+        given().header("Authorization", "Bearer " + token)
+                .when()
+                .post("/api/v1/orders/" + withoutHeader + "/payment")
+                .then()
+                .statusCode(200);
+
+        assertThat(RecordingPaymentService.running().prepaysOf(id.toString()).get(0))
+                .extracting(PrepayRequest::getDeviceFingerprint)
+                .isEqualTo("a1B2-c3D4_e5F6g7H8");
+        assertThat(RecordingPaymentService.running().prepaysOf(withoutHeader.toString()).get(0))
+                .extracting(PrepayRequest::getDeviceFingerprint)
+                .isEqualTo("");
+    }
+
+    @Test
+    void malformedDeviceFingerprintIs400AndNoPrepayIsSent() throws Exception {
+        UUID id = fixture.pendingOrder(store);
+
+        for (String bad :
+                new String[] {"short", "x".repeat(65), "has space 123", "semi;colon-1234"}) {
+            pay(id, bad)
+                    .then()
+                    .statusCode(400)
+                    .body("reason", equalTo("DEVICE_FINGERPRINT_INVALID"))
+                    .body(
+                            "message",
+                            containsString("X-Device-Fingerprint: must be 8-64 characters"))
+                    .body("message", containsString(bad.length() + " characters"));
+        }
+        assertThat(RecordingPaymentService.running().prepaysOf(id.toString())).isEmpty();
+    }
+
+    @Test
+    void deviceOverThePaymentServicesLimitGets429WithRetryAfter() throws Exception {
+        UUID id = fixture.pendingOrder(store);
+        String device = "dev" + System.nanoTime();
+        // The payment service's refusal over its per-device limit, word for word.
+        RecordingPaymentService.running()
+                .refusePrepaysFrom(
+                        device,
+                        Status.RESOURCE_EXHAUSTED.withDescription(
+                                "too many payments started by this device: 20 within 10 min"
+                                        + " (limit 20); retry after 37 s"));
+
+        pay(id, device)
+                .then()
+                .statusCode(429)
+                .header("Retry-After", "37")
+                .body("reason", equalTo("PAYMENT_RATE_LIMITED"))
+                .body("message", containsString("too many payments started by this device"))
+                .body("message", containsString("order " + id + " is kept"));
+    }
+
+    private io.restassured.response.Response pay(UUID id, String fingerprint) {
+        return given().header("Authorization", "Bearer " + token)
+                .header("X-Device-Fingerprint", fingerprint)
+                .when()
+                .post("/api/v1/orders/" + id + "/payment");
     }
 
     @Test

@@ -41,6 +41,7 @@ public class RecordingPaymentService implements QuarkusTestResourceLifecycleMana
     private final Map<String, Payment> payments = new ConcurrentHashMap<>();
     private final List<RefundRequest> refunds = new CopyOnWriteArrayList<>();
     private final Set<String> refusedTrades = ConcurrentHashMap.newKeySet();
+    private final Map<String, Status> refusedDevices = new ConcurrentHashMap<>();
     private int port;
     private Server server;
 
@@ -113,6 +114,14 @@ public class RecordingPaymentService implements QuarkusTestResourceLifecycleMana
                         .build());
     }
 
+    /**
+     * Makes Prepay with this device fingerprint fail with {@code status}, as the payment service
+     * answers over its per-device limit (whose counting its own tests prove).
+     */
+    void refusePrepaysFrom(String deviceFingerprint, Status status) {
+        refusedDevices.put(deviceFingerprint, status);
+    }
+
     /** Makes Refund of this out_trade_no fail as the payment service refuses an unpaid one. */
     void refuseRefundsOf(String outTradeNo) {
         refusedTrades.add(outTradeNo);
@@ -132,6 +141,11 @@ public class RecordingPaymentService implements QuarkusTestResourceLifecycleMana
         @Override
         public void prepay(PrepayRequest request, StreamObserver<PrepayResponse> response) {
             prepays.add(request);
+            Status refusal = refusedDevices.get(request.getDeviceFingerprint());
+            if (refusal != null) {
+                response.onError(refusal.asRuntimeException());
+                return;
+            }
             if (closed.contains(request.getOutTradeNo())) {
                 response.onError(
                         Status.FAILED_PRECONDITION

@@ -42,7 +42,8 @@ import java.util.Map;
  *   <li>{@code POST /__sim/notifications} sets delivery controls: {@code drop_next_attempts,
  *       suppress_next, duplicate, delay_ms, hold, release (AS_CREATED|REVERSED), reset,
  *       retry_scale, refund_completion (AUTOMATIC|MANUAL)}
- *   <li>{@code POST /__sim/forged-notifications/{out_trade_no}} {@code {"mchid","forgery"}}
+ *   <li>{@code POST /__sim/forged-notifications/{out_trade_no}} {@code
+ *       {"mchid","sub_mchid"?,"forgery"}}
  *   <li>{@code GET /__sim/trades}, {@code /__sim/refunds}, {@code /__sim/deliveries}
  * </ul>
  */
@@ -199,7 +200,11 @@ public final class PayControlApi implements ApiModule {
                                 () -> new ControlApiException(400, "field 'forgery' is required"));
         try {
             int status =
-                    pay.sendForgedNotification(requiredText(body, "mchid"), outTradeNo, forgery);
+                    pay.sendForgedNotification(
+                            requiredText(body, "mchid"),
+                            optionalText(body, "sub_mchid").orElse(null),
+                            outTradeNo,
+                            forgery);
             return SimResponse.json(200, Map.of("receiver_status", status));
         } catch (IllegalArgumentException e) {
             throw new ControlApiException(404, e.getMessage());

@@ -73,6 +73,16 @@ public final class AccessTokens {
         return entry.appId();
     }
 
+    /**
+     * Invalidates every token of the app at once, as resetting the AppSecret or another server
+     * fetching tokens does; callers then get 40001 and must fetch a new token.
+     */
+    public synchronized void revokeAll(String appId) {
+        byToken.values().removeIf(e -> e.appId().equals(appId));
+        ordinaryByApp.remove(appId);
+        stableByApp.remove(appId);
+    }
+
     private IssuedToken replace(Map<String, String> slot, String appId) {
         Instant now = clock.instant();
         forgetLongExpired(now);
