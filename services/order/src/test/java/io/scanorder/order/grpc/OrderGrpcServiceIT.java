@@ -25,9 +25,9 @@ import io.scanorder.proto.order.v1.ListOrdersResponse;
 import io.scanorder.proto.order.v1.Order;
 import io.scanorder.proto.order.v1.OrderServiceGrpc;
 import io.scanorder.proto.order.v1.PlaceOrderRequest;
+import io.scanorder.proto.order.v1.RefundLineInput;
 import io.scanorder.proto.order.v1.RefundState;
 import io.scanorder.proto.order.v1.RejectOrderRequest;
-import io.scanorder.proto.order.v1.RefundLineInput;
 import io.scanorder.proto.order.v1.RequestRefundRequest;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
@@ -289,8 +289,7 @@ class OrderGrpcServiceIT {
     }
 
     @Test
-    void refundOfOneOrderLineIsPricedFromItsSnapshotAndBoundedByItsQuantity()
-            throws SQLException {
+    void refundOfOneOrderLineIsPricedFromItsSnapshotAndBoundedByItsQuantity() throws SQLException {
         UUID id = fixture.orderIn(store, OrderState.COOKING); // one line: 2 x 1900
         Order cooking =
                 stub().getOrder(GetOrderRequest.newBuilder().setOrderId(id.toString()).build());
