@@ -6,6 +6,7 @@ import com.wechat.pay.java.service.payments.jsapi.model.PrepayWithRequestPayment
 import com.wechat.pay.java.service.payments.model.Transaction;
 import com.wechat.pay.java.service.refund.model.AmountReq;
 import com.wechat.pay.java.service.refund.model.CreateRequest;
+import com.wechat.pay.java.service.refund.model.GoodsDetail;
 import com.wechat.pay.java.service.refund.model.Refund;
 import com.wechat.pay.java.service.refund.model.RefundNotification;
 import io.micrometer.core.instrument.Counter;
@@ -34,6 +35,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -138,14 +141,49 @@ public class Payments {
     public record Prepaid(
             String prepayId, String outTradeNo, PrepayWithRequestPaymentResponse pay) {}
 
-    /** Input of {@link #refund}. */
+    /**
+     * Input of {@link #refund}.
+     *
+     * @param goods refunded items of a single-item refund (WeChat Pay goods_detail); empty for a
+     *     refund of an amount
+     */
     public record RefundCommand(
             String storeCode,
             String outTradeNo,
             String outRefundNo,
             long refundFen,
             long totalFen,
-            String reason) {}
+            String reason,
+            List<RefundGoods> goods) {
+
+        /** A refund of an amount, without goods. */
+        public RefundCommand(
+                String storeCode,
+                String outTradeNo,
+                String outRefundNo,
+                long refundFen,
+                long totalFen,
+                String reason) {
+            this(storeCode, outTradeNo, outRefundNo, refundFen, totalFen, reason, List.of());
+        }
+
+        public RefundCommand {
+            goods = goods == null ? List.of() : List.copyOf(goods);
+        }
+    }
+
+    /**
+     * One refunded item of a single-item refund.
+     *
+     * @param merchantGoodsId the merchant's item id (the SKU code), 1-32 characters
+     * @param goodsName optional item name, at most 256 characters
+     */
+    public record RefundGoods(
+            String merchantGoodsId,
+            String goodsName,
+            long unitPriceFen,
+            int refundQuantity,
+            long refundFen) {}
 
     public Prepaid prepay(PrepayCommand c) {
         requireStoreCode(c.storeCode());
@@ -334,6 +372,7 @@ public class Payments {
                     Reason.INVALID_ARGUMENT,
                     "reason must be at most 80 characters, got " + c.reason().length());
         }
+        checkGoods(c.goods(), c.refundFen());
         PaymentRecord payment = existing(outTradeNo.value());
         if (c.totalFen() != payment.amountFen()) {
             throw new PaymentException(
@@ -410,7 +449,7 @@ public class Payments {
         String operation = "refund out_refund_no=" + wanted.outRefundNo();
         Refund refund;
         try {
-            refund = wechat.refund(refundRequest(wanted, payment.amountFen(), known));
+            refund = wechat.refund(refundRequest(wanted, payment.amountFen(), known, c.goods()));
         } catch (RuntimeException e) {
             PaymentException failure = translate(operation, e);
             if (failure.reason() != Reason.UNAVAILABLE && failure.reason() != Reason.INTERNAL) {
@@ -544,7 +583,76 @@ public class Payments {
         return request;
     }
 
-    private CreateRequest refundRequest(RefundRecord r, long totalFen, RefundRecord known) {
+    /**
+     * A single-item refund's goods must be what WeChat Pay accepts and must account for the whole
+     * refund: every line complete, each line's amount within its unit price times quantity, and the
+     * lines adding up to refund_fen exactly (so the goods say what the money is for).
+     */
+    private static void checkGoods(List<RefundGoods> goods, long refundFen) {
+        long sum = 0;
+        for (int i = 0; i < goods.size(); i++) {
+            RefundGoods g = goods.get(i);
+            String at = "goods[" + i + "]";
+            if (g.merchantGoodsId() == null
+                    || g.merchantGoodsId().isBlank()
+                    || g.merchantGoodsId().length() > 32) {
+                throw new PaymentException(
+                        Reason.INVALID_ARGUMENT,
+                        at
+                                + ".merchant_goods_id must be 1-32 characters, got '"
+                                + g.merchantGoodsId()
+                                + "'");
+            }
+            if (g.goodsName() != null && g.goodsName().length() > 256) {
+                throw new PaymentException(
+                        Reason.INVALID_ARGUMENT, at + ".goods_name must be at most 256 characters");
+            }
+            if (g.unitPriceFen() < 1) {
+                throw new PaymentException(
+                        Reason.INVALID_ARGUMENT,
+                        at + ".unit_price_fen must be at least 1, got " + g.unitPriceFen());
+            }
+            if (g.refundQuantity() < 1) {
+                throw new PaymentException(
+                        Reason.INVALID_ARGUMENT,
+                        at + ".refund_quantity must be at least 1, got " + g.refundQuantity());
+            }
+            if (g.refundFen() < 1) {
+                throw new PaymentException(
+                        Reason.INVALID_ARGUMENT,
+                        at + ".refund_fen must be at least 1, got " + g.refundFen());
+            }
+            long most = Math.multiplyExact(g.unitPriceFen(), (long) g.refundQuantity());
+            if (g.refundFen() > most) {
+                throw new PaymentException(
+                        Reason.INVALID_ARGUMENT,
+                        at
+                                + ".refund_fen "
+                                + g.refundFen()
+                                + " exceeds unit_price_fen "
+                                + g.unitPriceFen()
+                                + " x refund_quantity "
+                                + g.refundQuantity()
+                                + " = "
+                                + most
+                                + " for merchant_goods_id "
+                                + g.merchantGoodsId());
+            }
+            sum += g.refundFen();
+        }
+        if (!goods.isEmpty() && sum != refundFen) {
+            throw new PaymentException(
+                    Reason.INVALID_ARGUMENT,
+                    "goods: their refund_fen add up to "
+                            + sum
+                            + " fen but refund_fen is "
+                            + refundFen
+                            + "; a single-item refund must account for the whole amount");
+        }
+    }
+
+    private CreateRequest refundRequest(
+            RefundRecord r, long totalFen, RefundRecord known, List<RefundGoods> goods) {
         CreateRequest request = new CreateRequest();
         request.setOutTradeNo(r.outTradeNo());
         request.setOutRefundNo(r.outRefundNo());
@@ -559,6 +667,21 @@ public class Payments {
         amount.setTotal(totalFen);
         amount.setCurrency(Amount.CURRENCY);
         request.setAmount(amount);
+        if (!goods.isEmpty()) {
+            List<GoodsDetail> details = new ArrayList<>();
+            for (RefundGoods g : goods) {
+                GoodsDetail d = new GoodsDetail();
+                d.setMerchantGoodsId(g.merchantGoodsId());
+                if (g.goodsName() != null && !g.goodsName().isBlank()) {
+                    d.setGoodsName(g.goodsName());
+                }
+                d.setUnitPrice(g.unitPriceFen());
+                d.setRefundQuantity(g.refundQuantity());
+                d.setRefundAmount(g.refundFen());
+                details.add(d);
+            }
+            request.setGoodsDetail(details);
+        }
         return request;
     }
 

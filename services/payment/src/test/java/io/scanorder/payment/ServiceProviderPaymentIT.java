@@ -199,6 +199,14 @@ class ServiceProviderPaymentIT {
                                         .setRefundFen(4_200)
                                         .setTotalFen(4_200)
                                         .setReason("整单退款")
+                                        .addGoods(
+                                                io.scanorder.proto.payment.v1.RefundGoods
+                                                        .newBuilder()
+                                                        .setMerchantGoodsId("SKU-DUCK")
+                                                        .setGoodsName("Roast duck")
+                                                        .setUnitPriceFen(2_100)
+                                                        .setRefundQuantity(2)
+                                                        .setRefundFen(4_200))
                                         .build());
 
         assertThat(refund.getRefundFen()).isEqualTo(4_200);
@@ -208,6 +216,15 @@ class ServiceProviderPaymentIT {
                         .findFirst()
                         .orElseThrow();
         assertThat(atWeChat.subMchid()).isEqualTo(SUB);
+        // A single-item refund's goods_detail goes out in partner mode too.
+        assertThat(atWeChat.goods())
+                .singleElement()
+                .satisfies(
+                        g -> {
+                            assertThat(g.merchantGoodsId()).isEqualTo("SKU-DUCK");
+                            assertThat(g.refundQuantity()).isEqualTo(2);
+                            assertThat(g.refundAmount()).isEqualTo(4_200);
+                        });
         await().atMost(WAIT)
                 .until(
                         () ->

@@ -225,10 +225,20 @@ public class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBase {
                 response,
                 () -> {
                     UUID id = OrderProtos.uuid(request.getOrderId(), "order_id");
+                    List<OrderRefunds.LineRequest> lines = new ArrayList<>();
+                    for (int i = 0; i < request.getLinesCount(); i++) {
+                        lines.add(
+                                new OrderRefunds.LineRequest(
+                                        OrderProtos.uuid(
+                                                request.getLines(i).getLineId(),
+                                                "lines[" + i + "].line_id"),
+                                        request.getLines(i).getQuantity()));
+                    }
                     refunds.request(
                             id,
                             request.getIdempotencyKey(),
                             request.getRefundFen(),
+                            lines,
                             request.getReason(),
                             OrderProtos.actor(
                                     request.hasRequestedBy(),

@@ -9,6 +9,7 @@ import io.scanorder.proto.order.v1.Order;
 import io.scanorder.proto.order.v1.OrderEvent;
 import io.scanorder.proto.order.v1.OrderLine;
 import io.scanorder.proto.order.v1.Refund;
+import io.scanorder.proto.order.v1.RefundLine;
 import io.scanorder.proto.order.v1.RefundState;
 import java.time.Instant;
 import java.util.UUID;
@@ -136,6 +137,13 @@ final class OrderProtos {
                             .setRequestedAt(ts(r.requestedAt()));
             if (r.decidedBy() != null) {
                 rb.setDecidedBy(toProto(r.decidedBy()));
+            }
+            for (OrderView.RefundLine l : r.lines()) {
+                rb.addLines(
+                        RefundLine.newBuilder()
+                                .setLineId(l.lineId().toString())
+                                .setQuantity(l.quantity())
+                                .setRefundFen(l.refundFen()));
             }
             b.addRefunds(rb);
         }

@@ -96,7 +96,8 @@ public class OrderPaymentsGrpcService extends OrderPaymentsGrpc.OrderPaymentsImp
                                     request.getOrderId(),
                                     request.getStoreCode(),
                                     request.getPaidFen(),
-                                    request.getTransactionId()));
+                                    request.getTransactionId(),
+                                    request.getOutTradeNo()));
         } catch (RuntimeException e) {
             response.onError(
                     toStatus("RecordPayment", request.getOutTradeNo(), e).asRuntimeException());

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * Records payments reported by the payment service, exactly once per order. The paying transaction
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class PaymentRecorder {
+    private static final Logger LOG = Logger.getLogger(PaymentRecorder.class);
     static final String ACTOR_PREFIX = "wechatpay:";
     private static final Pattern STORE_CODE = Pattern.compile("[0-9]{3}");
     private static final Pattern TRANSACTION_ID = Pattern.compile("[0-9A-Za-z_\\-]{1,64}");
@@ -35,9 +37,24 @@ public class PaymentRecorder {
         this.transitions = transitions;
     }
 
-    /** A payment as reported. */
+    /**
+     * A payment as reported.
+     *
+     * @param outTradeNo out_trade_no of the paying attempt ({order key}_{attempt}); null or blank
+     *     when the reporter does not say (it is then looked up at refund time)
+     */
     public record PaymentReport(
-            String orderId, String storeCode, long paidFen, String transactionId) {}
+            String orderId,
+            String storeCode,
+            long paidFen,
+            String transactionId,
+            String outTradeNo) {
+
+        /** A report without the paying attempt's out_trade_no. */
+        public PaymentReport(String orderId, String storeCode, long paidFen, String transactionId) {
+            this(orderId, storeCode, paidFen, transactionId, null);
+        }
+    }
 
     /**
      * What recording did.
@@ -72,6 +89,7 @@ public class PaymentRecorder {
                             + report.transactionId()
                             + "'");
         }
+        String outTradeNo = paidAttempt(orderId, report.outTradeNo());
         Actor payer = new Actor(ActorKind.PAYMENT, ACTOR_PREFIX + report.transactionId());
         // A concurrent move (another report, the timeout job) can beat ours: look again.
         for (int round = 0; round < 4; round++) {
@@ -118,7 +136,13 @@ public class PaymentRecorder {
                                 + " fen; refund it");
             }
             try {
-                MoveResult r = transitions.recordPayment(orderId, report.paidFen(), payer);
+                MoveResult r =
+                        transitions.recordPayment(
+                                orderId,
+                                report.paidFen(),
+                                payer,
+                                outTradeNo,
+                                report.transactionId());
                 if (r.changed()) {
                     return new Recorded(orderId, OrderState.PAID, true);
                 }
@@ -157,6 +181,28 @@ public class PaymentRecorder {
                         }
                     }
                 });
+    }
+
+    /**
+     * The out_trade_no to remember as the paying attempt, or null. Only one of this order's own
+     * attempts ({order key}_{1-999}) is kept, since refunds will be sent to it; any other value
+     * (the field is otherwise only for the audit trail, and old callers send other shapes) is not
+     * refused but left out, and refunds then find the attempt through QueryPayment.
+     */
+    private static String paidAttempt(UUID orderId, String outTradeNo) {
+        if (outTradeNo == null || outTradeNo.isBlank()) {
+            return null;
+        }
+        String prefix = TradeNumbers.orderKey(orderId) + "_";
+        String attempt = outTradeNo.startsWith(prefix) ? outTradeNo.substring(prefix.length()) : "";
+        if (!attempt.matches("[1-9][0-9]{0,2}")) {
+            LOG.warnf(
+                    "payment of order %s names out_trade_no '%s', not one of the order's attempts"
+                            + " (%s{1-%d}); it is not stored and a refund will look the attempt up",
+                    orderId, outTradeNo, prefix, TradeNumbers.MAX_ATTEMPT);
+            return null;
+        }
+        return outTradeNo;
     }
 
     private static String stripPrefix(String actorId) {

@@ -2,11 +2,15 @@ package io.scanorder.order.payment;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.scanorder.order.db.Transactions;
 import io.scanorder.proto.payment.v1.Payment;
 import io.scanorder.proto.payment.v1.QueryPaymentRequest;
+import io.scanorder.proto.payment.v1.RefundGoods;
 import io.scanorder.proto.payment.v1.RefundRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,7 +23,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -29,18 +35,22 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Sends approved (PROCESSING) refunds to the payment service's Refund so money moves. Each refund
- * is claimed with a lease ({@code refunds.next_dispatch_at}) so one replica sends it at a time, and
- * is stamped {@code requested_at_payment} once the payment service accepted it, so it is sent once;
- * a lost answer only repeats a call that Refund deduplicates by out_refund_no. While the payment
- * service does not answer the refund is retried with doubling back-off; a refusal marks it FAILED
- * with the reason. The outcome arrives later through OrderPayments.RecordRefund.
+ * Sends approved (PROCESSING) refunds to the payment service's Refund so money moves, to the
+ * payment attempt RecordPayment stored as the paying one, with the refunded order lines as goods
+ * for a single-item refund. Each refund is claimed with a lease ({@code refunds.next_dispatch_at})
+ * so one replica sends it at a time, and is stamped {@code requested_at_payment} once the payment
+ * service accepted it, so it is sent once; a lost answer only repeats a call that Refund
+ * deduplicates by out_refund_no. While the payment service does not answer the refund is retried
+ * with doubling back-off; a refusal marks it FAILED with the reason. The outcome arrives later
+ * through OrderPayments.RecordRefund.
  */
 @ApplicationScoped
 public class RefundDispatcher {
     private static final Logger LOG = Logger.getLogger(RefundDispatcher.class);
     private static final int BATCH = 20;
     private static final int MAX_REASON = 80;
+    static final String DISPATCHED = "scanorder.refund.dispatch";
+    static final String WAITING = "scanorder.refund.dispatch.waiting";
 
     /** Codes by which the payment service refuses a refund for good (retrying cannot help). */
     private static final Set<Status.Code> REFUSALS =
@@ -58,9 +68,16 @@ public class RefundDispatcher {
     private final Duration retryMax;
     private final Duration lease;
     private final boolean enabled;
+    private final MeterRegistry registry;
     private ScheduledExecutorService scheduler;
 
-    /** One claimed refund and what Refund needs of its order. */
+    /**
+     * One claimed refund and what Refund needs of its order.
+     *
+     * @param paidOutTradeNo out_trade_no of the paying attempt as RecordPayment stored it; null for
+     *     orders paid before it was stored (Flyway V11)
+     * @param goods the refunded items of a single-item refund; empty for a refund of an amount
+     */
     record Claimed(
             UUID refundId,
             UUID orderId,
@@ -69,7 +86,10 @@ public class RefundDispatcher {
             long refundFen,
             String reason,
             int attempts,
-            String paidBy) {}
+            String paidBy,
+            String paidOutTradeNo,
+            long paidFen,
+            List<RefundGoods> goods) {}
 
     @Inject
     public RefundDispatcher(
@@ -92,7 +112,8 @@ public class RefundDispatcher {
             @ConfigProperty(
                             name = "scanorder.payment.refund-dispatch.enabled",
                             defaultValue = "true")
-                    boolean enabled) {
+                    boolean enabled,
+            MeterRegistry registry) {
         this.transactions = transactions;
         this.payments = payments;
         this.pollInterval = pollInterval;
@@ -100,6 +121,15 @@ public class RefundDispatcher {
         this.retryMax = retryMax;
         this.lease = lease;
         this.enabled = enabled;
+        this.registry = registry;
+        // the global registry outlives an application restart in the same JVM (tests)
+        registry.find(WAITING).gauges().forEach(registry::remove);
+        Gauge.builder(WAITING, this, RefundDispatcher::waiting)
+                .description(
+                        "Approved refunds not yet accepted by the payment service, re-counted"
+                                + " from the database")
+                .strongReference(true)
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -196,7 +226,8 @@ public class RefundDispatcher {
                                 + " (SELECT e.actor_id FROM order_events e"
                                 + " WHERE e.order_id = o.order_id"
                                 + " AND e.to_state = 'PAID' AND e.actor_kind = 'PAYMENT'"
-                                + " ORDER BY e.occurred_at LIMIT 1)"
+                                + " ORDER BY e.occurred_at LIMIT 1),"
+                                + " o.paid_out_trade_no, o.paid_fen"
                                 + " FROM refunds r JOIN orders o ON o.order_id = r.order_id"
                                 + " JOIN stores s ON s.store_id = o.store_id"
                                 + " WHERE r.refund_id = ?")) {
@@ -211,9 +242,80 @@ public class RefundDispatcher {
                         rs.getLong(4),
                         rs.getString(5),
                         rs.getInt(6),
-                        rs.getString(7));
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getLong(9),
+                        goods(c, refundId));
             }
         }
+    }
+
+    /**
+     * The refund's order lines as WeChat Pay goods: merchant_goods_id is the line's SKU code, the
+     * unit price its price snapshot. Lines of the same SKU and price are sent as one item, since
+     * WeChat Pay knows an item by its id.
+     */
+    private static List<RefundGoods> goods(Connection c, UUID refundId) throws SQLException {
+        Map<String, RefundGoods.Builder> items = new LinkedHashMap<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT l.sku_code, l.name, l.unit_price_fen, rl.quantity, rl.refund_fen"
+                                + " FROM refund_lines rl JOIN order_lines l"
+                                + " ON l.line_id = rl.order_line_id"
+                                + " WHERE rl.refund_id = ? ORDER BY l.line_no")) {
+            ps.setObject(1, refundId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String sku = rs.getString(1);
+                    long unitPrice = rs.getLong(3);
+                    RefundGoods.Builder item =
+                            items.computeIfAbsent(
+                                    sku + "@" + unitPrice,
+                                    k ->
+                                            RefundGoods.newBuilder()
+                                                    .setMerchantGoodsId(sku)
+                                                    .setUnitPriceFen(unitPrice));
+                    if (item.getGoodsName().isEmpty()) {
+                        item.setGoodsName(rs.getString(2));
+                    }
+                    item.setRefundQuantity(item.getRefundQuantity() + rs.getInt(4));
+                    item.setRefundFen(item.getRefundFen() + rs.getLong(5));
+                }
+            }
+        }
+        return items.values().stream().map(RefundGoods.Builder::build).toList();
+    }
+
+    /** Approved refunds the payment service has not accepted yet (the gauge {@value #WAITING}). */
+    double waiting() {
+        try {
+            return transactions.inTransaction(
+                    "refund-dispatch-waiting",
+                    c -> {
+                        try (PreparedStatement ps =
+                                c.prepareStatement(
+                                        "SELECT count(*) FROM refunds WHERE state = 'PROCESSING'"
+                                                + " AND requested_at_payment IS NULL")) {
+                            try (ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                                return (double) rs.getLong(1);
+                            }
+                        }
+                    });
+        } catch (RuntimeException e) {
+            // the database is down: say "unknown" rather than a reassuring 0
+            return Double.NaN;
+        }
+    }
+
+    private void count(String outcome) {
+        Counter.builder(DISPATCHED)
+                .description(
+                        "Attempts to send an approved refund to the payment service, by outcome:"
+                                + " sent (accepted), refused (marked FAILED), retry")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
     }
 
     private boolean send(Claimed r) {
@@ -223,33 +325,49 @@ public class RefundDispatcher {
                         : null;
         if (transactionId == null) {
             fail(r, "order " + r.orderId() + " has no WeChat Pay payment to refund");
+            count("refused");
             return false;
         }
         try {
-            Payment paid = findPayment(r, transactionId);
-            if (paid == null) {
-                fail(
-                        r,
-                        "no payment attempt of order "
-                                + r.orderId()
-                                + " at the payment service has transaction "
-                                + transactionId);
-                return false;
+            String outTradeNo;
+            long totalFen;
+            if (r.paidOutTradeNo() != null) {
+                // RecordPayment stored the paying attempt (Flyway V11 on): refund it directly.
+                outTradeNo = r.paidOutTradeNo();
+                totalFen = r.paidFen();
+            } else {
+                // Fallback ONLY for orders paid before V11, whose paying attempt was not stored:
+                // find it by asking the payment service about each attempt in turn.
+                Payment paid = findPayment(r, transactionId);
+                if (paid == null) {
+                    fail(
+                            r,
+                            "no payment attempt of order "
+                                    + r.orderId()
+                                    + " at the payment service has transaction "
+                                    + transactionId);
+                    count("refused");
+                    return false;
+                }
+                outTradeNo = paid.getOutTradeNo();
+                totalFen = paid.getAmountFen();
             }
             payments.refund(
                     RefundRequest.newBuilder()
                             .setStoreCode(r.storeCode())
-                            .setOutTradeNo(paid.getOutTradeNo())
+                            .setOutTradeNo(outTradeNo)
                             .setOutRefundNo(r.outRefundNo())
                             .setRefundFen(r.refundFen())
-                            .setTotalFen(paid.getAmountFen())
+                            .setTotalFen(totalFen)
                             .setReason(shorten(r.reason()))
+                            .addAllGoods(r.goods())
                             .build());
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
             String detail = code + ": " + e.getStatus().getDescription();
             if (REFUSALS.contains(code)) {
                 fail(r, "the payment service refused it (" + detail + ")");
+                count("refused");
                 return false;
             }
             if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
@@ -257,6 +375,7 @@ public class RefundDispatcher {
             }
             Duration wait = backoff(r.attempts());
             retryLater(r, wait);
+            count("retry");
             LOG.warnf(
                     "refund %s of order %s not sent: the payment service at %s did not take it"
                             + " (%s); retrying in %s",
@@ -275,15 +394,20 @@ public class RefundDispatcher {
                         return ps.executeUpdate();
                     }
                 });
+        count("sent");
         LOG.infof(
-                "refund %s of order %s (%d fen) sent to the payment service",
-                r.outRefundNo(), r.orderId(), r.refundFen());
+                "refund %s of order %s (%d fen%s) sent to the payment service",
+                r.outRefundNo(),
+                r.orderId(),
+                r.refundFen(),
+                r.goods().isEmpty() ? "" : ", " + r.goods().size() + " item(s)");
         return true;
     }
 
     /**
-     * The payment attempt paid by the order's paying transaction: attempts are numbered from 1
-     * without gaps, so the search stops at the first one the payment service does not know.
+     * The payment attempt paid by the order's paying transaction, for orders paid before Flyway V11
+     * stored it: attempts are numbered from 1 without gaps, so the search stops at the first one
+     * the payment service does not know.
      */
     private Payment findPayment(Claimed r, String transactionId) {
         for (int attempt = 1; attempt <= PaymentStarter.MAX_TRIES; attempt++) {

@@ -28,6 +28,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -108,10 +109,21 @@ public class DinerOrderResource {
     /**
      * The body of POST /api/v1/orders/{orderId}/refunds.
      *
-     * @param refundFen amount in fen; everything paid and not yet refunded when absent
+     * @param refundFen amount in fen; everything paid and not yet refunded when absent (with {@code
+     *     lines}: absent, or the lines' sum)
      * @param reason why, required (at most 200 characters)
+     * @param lines order lines to refund (a single-item refund); absent or empty for an amount
      */
-    public record RefundBody(Long refundFen, String reason) {}
+    public record RefundBody(Long refundFen, String reason, List<RefundLineBody> lines) {
+
+        /** A refund of an amount. */
+        public RefundBody(Long refundFen, String reason) {
+            this(refundFen, reason, null);
+        }
+    }
+
+    /** One order line to refund: its {@code lineId} from the order and how many of it. */
+    public record RefundLineBody(String lineId, Integer quantity) {}
 
     /** A refund request's outcome and the order after it. */
     public record RefundResponse(UUID refundId, String refundState, DinerOrderView order) {}
@@ -327,13 +339,17 @@ public class DinerOrderResource {
                 "REFUND_AMOUNT_OUT_OF_RANGE",
                 () -> {
                     reads.requireOwner(id, session.openid());
+                    List<OrderRefunds.LineRequest> lines = refundLines(body.lines());
                     long amount =
-                            body.refundFen() == null ? open(queries.get(id)) : body.refundFen();
+                            body.refundFen() != null
+                                    ? body.refundFen()
+                                    : lines.isEmpty() ? open(queries.get(id)) : 0;
                     OrderRefunds.RefundOutcome outcome =
                             refunds.request(
                                     id,
                                     idempotencyKey,
                                     amount,
+                                    lines,
                                     body.reason(),
                                     new Actor(ActorKind.DINER, session.openid()));
                     return new RefundResponse(
@@ -341,6 +357,36 @@ public class DinerOrderResource {
                             outcome.refundState(),
                             DinerOrderView.of(queries.get(id)));
                 });
+    }
+
+    /** The body's lines as the domain takes them; IllegalArgumentException names the field. */
+    private static List<OrderRefunds.LineRequest> refundLines(List<RefundLineBody> lines) {
+        if (lines == null) {
+            return List.of();
+        }
+        List<OrderRefunds.LineRequest> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            RefundLineBody line = lines.get(i);
+            String at = "lines[" + i + "]";
+            if (line == null || line.lineId() == null) {
+                throw new IllegalArgumentException(at + ".lineId is required");
+            }
+            UUID lineId;
+            try {
+                lineId = UUID.fromString(line.lineId());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        at
+                                + ".lineId must be a line id (UUID) of the order, got '"
+                                + line.lineId()
+                                + "'");
+            }
+            if (line.quantity() == null) {
+                throw new IllegalArgumentException(at + ".quantity is required");
+            }
+            out.add(new OrderRefunds.LineRequest(lineId, line.quantity()));
+        }
+        return out;
     }
 
     /** Paid, not refunded and not already asked for in a pending refund: "everything". */

@@ -28,8 +28,13 @@ public record DinerOrderView(
         List<Event> events,
         List<Refund> refunds) {
 
-    /** One priced line, with the price in force when the order was placed. */
+    /**
+     * One priced line, with the price in force when the order was placed.
+     *
+     * @param lineId names the line in a single-item refund request
+     */
     public record Line(
+            UUID lineId,
             String skuCode,
             String name,
             String spec,
@@ -42,9 +47,21 @@ public record DinerOrderView(
     public record Event(
             OrderState from, OrderState to, String actorKind, String reason, Instant occurredAt) {}
 
-    /** One refund and where it stands. */
+    /**
+     * One refund and where it stands.
+     *
+     * @param lines the order lines it covers; empty for a refund of an amount
+     */
     public record Refund(
-            UUID refundId, long refundFen, String state, String reason, Instant requestedAt) {}
+            UUID refundId,
+            long refundFen,
+            String state,
+            String reason,
+            Instant requestedAt,
+            List<RefundLine> lines) {}
+
+    /** One order line (or part of it) a refund covers. */
+    public record RefundLine(UUID lineId, int quantity, long refundFen) {}
 
     static DinerOrderView of(OrderView o) {
         return new DinerOrderView(
@@ -57,6 +74,7 @@ public record DinerOrderView(
                         .map(
                                 l ->
                                         new Line(
+                                                l.lineId(),
                                                 l.skuCode(),
                                                 l.name(),
                                                 l.spec(),
@@ -91,7 +109,15 @@ public record DinerOrderView(
                                                 r.refundFen(),
                                                 r.state(),
                                                 r.reason(),
-                                                r.requestedAt()))
+                                                r.requestedAt(),
+                                                r.lines().stream()
+                                                        .map(
+                                                                l ->
+                                                                        new RefundLine(
+                                                                                l.lineId(),
+                                                                                l.quantity(),
+                                                                                l.refundFen()))
+                                                        .toList()))
                         .toList());
     }
 }

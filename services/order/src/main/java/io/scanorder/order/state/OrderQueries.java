@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -239,7 +241,34 @@ public class OrderQueries {
                                             : new Actor(
                                                     ActorKind.valueOf(rs.getString(7)),
                                                     rs.getString(8)),
-                                    instant(rs.getTimestamp(9))));
+                                    instant(rs.getTimestamp(9)),
+                                    new ArrayList<>()));
+                }
+            }
+        }
+        if (refunds.isEmpty()) {
+            return refunds;
+        }
+        Map<UUID, List<OrderView.RefundLine>> lines = new HashMap<>();
+        for (OrderView.Refund r : refunds) {
+            lines.put(r.refundId(), r.lines());
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT rl.refund_id, rl.order_line_id, rl.quantity, rl.refund_fen"
+                                + " FROM refund_lines rl JOIN refunds r"
+                                + " ON r.refund_id = rl.refund_id"
+                                + " JOIN order_lines l ON l.line_id = rl.order_line_id"
+                                + " WHERE r.order_id = ? ORDER BY l.line_no")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lines.get(rs.getObject(1, UUID.class))
+                            .add(
+                                    new OrderView.RefundLine(
+                                            rs.getObject(2, UUID.class),
+                                            rs.getInt(3),
+                                            rs.getLong(4)));
                 }
             }
         }

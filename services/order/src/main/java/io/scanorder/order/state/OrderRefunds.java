@@ -8,6 +8,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -39,6 +45,13 @@ public class OrderRefunds {
     /** What became of a refund request or decision. */
     public record RefundOutcome(UUID refundId, String refundState, MoveResult move) {}
 
+    /** One order line (or part of it) a single-item refund asks for. */
+    public record LineRequest(UUID lineId, int quantity) {}
+
+    /** A line of the order as the refund sees it: its price snapshot and what is left of it. */
+    private record OrderLine(
+            UUID lineId, String skuCode, String name, long unitPriceFen, int quantity, int taken) {}
+
     /**
      * Requests a refund. Idempotent by {@code (orderId, idempotencyKey)}: a repeat returns the
      * first request's refund.
@@ -50,11 +63,62 @@ public class OrderRefunds {
      */
     public RefundOutcome request(
             UUID orderId, String idempotencyKey, long refundFen, String reason, Actor actor) {
+        return request(orderId, idempotencyKey, refundFen, List.of(), reason, actor);
+    }
+
+    /**
+     * Requests a refund, of an amount or, with {@code lines}, of order lines (a single-item
+     * refund). The amount of a line refund is computed from the lines' price snapshot (unit price
+     * times quantity), so {@code refundFen} must then be 0 or that sum. A line's quantity may not
+     * exceed what was ordered minus what its earlier refunds took (all but FAILED and DECLINED
+     * ones); the check and the refund's rows are one SERIALIZABLE transaction, so concurrent
+     * requests never refund more of a line than was ordered. The approval rules are those of an
+     * amount refund. Idempotent by {@code (orderId, idempotencyKey)}.
+     *
+     * @throws IllegalArgumentException for a blank key or reason, an amount below 1 without lines,
+     *     an unknown or repeated line, a quantity below 1, a free line, or an amount that does not
+     *     match the lines
+     * @throws AmountOutOfRangeException when the amount exceeds what is paid and not yet refunded
+     *     or already requested, or a line's quantity exceeds what is left of it
+     * @throws IllegalTransitionException when the order's state allows no refund
+     */
+    public RefundOutcome request(
+            UUID orderId,
+            String idempotencyKey,
+            long refundFen,
+            List<LineRequest> lines,
+            String reason,
+            Actor actor) {
         if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 64) {
             throw new IllegalArgumentException("idempotency_key must be 1-64 characters");
         }
-        if (refundFen < 1) {
+        List<LineRequest> asked = lines == null ? List.of() : List.copyOf(lines);
+        if (asked.isEmpty() && refundFen < 1) {
             throw new IllegalArgumentException("refund_fen must be at least 1, got " + refundFen);
+        }
+        if (!asked.isEmpty() && refundFen < 0) {
+            throw new IllegalArgumentException(
+                    "refund_fen must be 0 (computed from the lines) or their sum, got "
+                            + refundFen);
+        }
+        Set<UUID> seen = new HashSet<>();
+        for (int i = 0; i < asked.size(); i++) {
+            LineRequest line = asked.get(i);
+            if (line == null || line.lineId() == null) {
+                throw new IllegalArgumentException("lines[" + i + "].line_id is required");
+            }
+            if (!seen.add(line.lineId())) {
+                throw new IllegalArgumentException(
+                        "lines["
+                                + i
+                                + "].line_id: line "
+                                + line.lineId()
+                                + " is named twice; give each line once with its total quantity");
+            }
+            if (line.quantity() < 1) {
+                throw new IllegalArgumentException(
+                        "lines[" + i + "].quantity must be at least 1, got " + line.quantity());
+            }
         }
         String why = OrderTransitions.checkReason(reason);
         if (why.isEmpty()) {
@@ -63,7 +127,7 @@ public class OrderRefunds {
         RefundOutcome outcome =
                 transactions.inTransaction(
                         "refund-request",
-                        c -> requestIn(c, orderId, idempotencyKey, refundFen, why, actor));
+                        c -> requestIn(c, orderId, idempotencyKey, refundFen, asked, why, actor));
         if (outcome.move() != null) {
             transitions.afterCommit(outcome.move());
         }
@@ -99,7 +163,7 @@ public class OrderRefunds {
                                         "only a PAID order can be rejected; once accepted,"
                                                 + " refund it with RequestRefund");
                             }
-                            return requestIn(c, orderId, REJECT_KEY, FULL, why, actor);
+                            return requestIn(c, orderId, REJECT_KEY, FULL, List.of(), why, actor);
                         });
         if (outcome.move() != null) {
             transitions.afterCommit(outcome.move());
@@ -136,7 +200,13 @@ public class OrderRefunds {
     }
 
     private RefundOutcome requestIn(
-            Connection c, UUID orderId, String key, long refundFen, String why, Actor actor)
+            Connection c,
+            UUID orderId,
+            String key,
+            long refundFen,
+            List<LineRequest> lines,
+            String why,
+            Actor actor)
             throws SQLException {
         RefundOutcome earlier = byKey(c, orderId, key);
         if (earlier != null) {
@@ -168,6 +238,20 @@ public class OrderRefunds {
         if (!waitsForStaff) {
             // Refused here, before any row is written, when the state allows no refund.
             OrderStateMachine.check(orderId.toString(), state, OrderState.REFUNDING, actor.kind());
+        }
+        List<Long> lineAmounts = new ArrayList<>();
+        if (!lines.isEmpty()) {
+            long computed = priceLines(c, orderId, lines, lineAmounts);
+            if (refundFen != 0 && refundFen != computed) {
+                throw new IllegalArgumentException(
+                        "refund_fen "
+                                + refundFen
+                                + " does not match the "
+                                + computed
+                                + " fen the named lines cost at order time; send 0 to refund"
+                                + " exactly the lines");
+            }
+            refundFen = computed;
         }
         if (refundFen > open || refundFen < 1) {
             throw new AmountOutOfRangeException(
@@ -207,6 +291,18 @@ public class OrderRefunds {
             ps.setString(10, waitsForStaff ? null : actor.id());
             ps.executeUpdate();
         }
+        for (int i = 0; i < lines.size(); i++) {
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "INSERT INTO refund_lines (refund_id, order_line_id, quantity,"
+                                    + " refund_fen) VALUES (?, ?, ?, ?)")) {
+                ps.setObject(1, refundId);
+                ps.setObject(2, lines.get(i).lineId());
+                ps.setInt(3, lines.get(i).quantity());
+                ps.setLong(4, lineAmounts.get(i));
+                ps.executeUpdate();
+            }
+        }
         if (!waitsForStaff) {
             assignOutRefundNo(c, orderId, refundId);
         }
@@ -216,6 +312,83 @@ public class OrderRefunds {
                         : transitions.moveIn(
                                 c, orderId, OrderState.REFUNDING, actor, "refund: " + why);
         return new RefundOutcome(refundId, refundState, move);
+    }
+
+    /**
+     * Prices the asked lines from the order's price snapshot and checks each quantity against what
+     * is left of the line: ordered minus what its refunds that are not FAILED or DECLINED took.
+     * Fills {@code amounts} with each line's refund fen, in order, and returns their sum.
+     */
+    private static long priceLines(
+            Connection c, UUID orderId, List<LineRequest> lines, List<Long> amounts)
+            throws SQLException {
+        Map<UUID, OrderLine> ordered = new HashMap<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT l.line_id, l.sku_code, l.name, l.unit_price_fen, l.quantity,"
+                                + " COALESCE((SELECT sum(rl.quantity) FROM refund_lines rl"
+                                + " JOIN refunds r ON r.refund_id = rl.refund_id"
+                                + " WHERE rl.order_line_id = l.line_id"
+                                + " AND r.state NOT IN ('FAILED', 'DECLINED')), 0)"
+                                + " FROM order_lines l WHERE l.order_id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    ordered.put(
+                            id,
+                            new OrderLine(
+                                    id,
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getLong(4),
+                                    rs.getInt(5),
+                                    rs.getInt(6)));
+                }
+            }
+        }
+        long sum = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            LineRequest asked = lines.get(i);
+            OrderLine line = ordered.get(asked.lineId());
+            String at = "lines[" + i + "]";
+            if (line == null) {
+                throw new IllegalArgumentException(
+                        at + ".line_id: order " + orderId + " has no line " + asked.lineId());
+            }
+            if (line.unitPriceFen() < 1) {
+                throw new IllegalArgumentException(
+                        at
+                                + ".line_id: line "
+                                + line.lineId()
+                                + " ("
+                                + line.name()
+                                + ") was free; there is nothing to refund");
+            }
+            int left = line.quantity() - line.taken();
+            if (asked.quantity() > left) {
+                throw new AmountOutOfRangeException(
+                        at
+                                + ".quantity "
+                                + asked.quantity()
+                                + " exceeds what is left to refund of line "
+                                + line.lineId()
+                                + " ("
+                                + line.name()
+                                + ", SKU "
+                                + line.skuCode()
+                                + "): ordered "
+                                + line.quantity()
+                                + ", already refunded or being refunded "
+                                + line.taken()
+                                + ", left "
+                                + Math.max(0, left));
+            }
+            long fen = line.unitPriceFen() * asked.quantity();
+            amounts.add(fen);
+            sum += fen;
+        }
+        return sum;
     }
 
     /**

@@ -100,6 +100,19 @@ public class OrderTransitions {
      * the payment deadline cleared, atomically.
      */
     public MoveResult recordPayment(UUID orderId, long paidFen, Actor actor) {
+        return recordPayment(orderId, paidFen, actor, null, null);
+    }
+
+    /**
+     * Records a payment like {@link #recordPayment(UUID, long, Actor)} and, with it, which payment
+     * attempt paid: its out_trade_no and WeChat Pay transaction id are stored on the order so a
+     * refund goes to that attempt without searching the payment service for it.
+     *
+     * @param outTradeNo out_trade_no of the paying attempt; null when unknown
+     * @param transactionId WeChat Pay transaction id of the payment; null when unknown
+     */
+    public MoveResult recordPayment(
+            UUID orderId, long paidFen, Actor actor, String outTradeNo, String transactionId) {
         if (paidFen < 0) {
             throw new IllegalArgumentException("paid_fen must be >= 0, got " + paidFen);
         }
@@ -113,10 +126,14 @@ public class OrderTransitions {
                                 try (PreparedStatement ps =
                                         c.prepareStatement(
                                                 "UPDATE orders SET paid_fen = ?,"
-                                                        + " payment_deadline = NULL"
+                                                        + " payment_deadline = NULL,"
+                                                        + " paid_out_trade_no = ?,"
+                                                        + " paid_transaction_id = ?"
                                                         + " WHERE order_id = ?")) {
                                     ps.setLong(1, paidFen);
-                                    ps.setObject(2, orderId);
+                                    ps.setString(2, outTradeNo);
+                                    ps.setString(3, transactionId);
+                                    ps.setObject(4, orderId);
                                     ps.executeUpdate();
                                 }
                             }

@@ -53,6 +53,7 @@ public record OrderView(
      * One refund.
      *
      * @param decidedBy null while waiting for a decision
+     * @param lines the order lines it covers; empty for a refund of an amount
      */
     public record Refund(
             UUID refundId,
@@ -61,5 +62,9 @@ public record OrderView(
             String reason,
             Actor requestedBy,
             Actor decidedBy,
-            Instant requestedAt) {}
+            Instant requestedAt,
+            List<RefundLine> lines) {}
+
+    /** One order line (or part of it) a single-item refund covers. */
+    public record RefundLine(UUID lineId, int quantity, long refundFen) {}
 }

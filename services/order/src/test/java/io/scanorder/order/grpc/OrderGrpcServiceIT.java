@@ -25,6 +25,7 @@ import io.scanorder.proto.order.v1.ListOrdersResponse;
 import io.scanorder.proto.order.v1.Order;
 import io.scanorder.proto.order.v1.OrderServiceGrpc;
 import io.scanorder.proto.order.v1.PlaceOrderRequest;
+import io.scanorder.proto.order.v1.RefundLineInput;
 import io.scanorder.proto.order.v1.RefundState;
 import io.scanorder.proto.order.v1.RejectOrderRequest;
 import io.scanorder.proto.order.v1.RequestRefundRequest;
@@ -285,6 +286,58 @@ class OrderGrpcServiceIT {
                 () -> stub().requestRefund(refund(id, "k1", 3801, DINER)),
                 Status.Code.OUT_OF_RANGE,
                 "refund_fen 3801 exceeds the 3800 fen");
+    }
+
+    @Test
+    void refundOfOneOrderLineIsPricedFromItsSnapshotAndBoundedByItsQuantity() throws SQLException {
+        UUID id = fixture.orderIn(store, OrderState.COOKING); // one line: 2 x 1900
+        Order cooking =
+                stub().getOrder(GetOrderRequest.newBuilder().setOrderId(id.toString()).build());
+        String lineId = cooking.getLines(0).getLineId();
+
+        Order refunded =
+                stub().requestRefund(
+                                refund(id, "k1", 0, DINER).toBuilder()
+                                        .addLines(
+                                                RefundLineInput.newBuilder()
+                                                        .setLineId(lineId)
+                                                        .setQuantity(1))
+                                        .build());
+
+        assertThat(refunded.getState().name()).isEqualTo("ORDER_STATE_COOKING");
+        assertThat(refunded.getRefunds(0).getState())
+                .isEqualTo(RefundState.REFUND_STATE_AWAITING_APPROVAL);
+        assertThat(refunded.getRefunds(0).getRefundFen()).isEqualTo(1900);
+        assertThat(refunded.getRefunds(0).getLinesList())
+                .singleElement()
+                .satisfies(
+                        l -> {
+                            assertThat(l.getLineId()).isEqualTo(lineId);
+                            assertThat(l.getQuantity()).isEqualTo(1);
+                            assertThat(l.getRefundFen()).isEqualTo(1900);
+                        });
+        assertStatus(
+                () ->
+                        stub().requestRefund(
+                                        refund(id, "k2", 0, DINER).toBuilder()
+                                                .addLines(
+                                                        RefundLineInput.newBuilder()
+                                                                .setLineId(lineId)
+                                                                .setQuantity(2))
+                                                .build()),
+                Status.Code.OUT_OF_RANGE,
+                "ordered 2, already refunded or being refunded 1, left 1");
+        assertStatus(
+                () ->
+                        stub().requestRefund(
+                                        refund(id, "k3", 0, DINER).toBuilder()
+                                                .addLines(
+                                                        RefundLineInput.newBuilder()
+                                                                .setLineId("line-1")
+                                                                .setQuantity(1))
+                                                .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "lines[0].line_id must be a UUID");
     }
 
     @Test

@@ -40,6 +40,7 @@ public class RecordingPaymentService implements QuarkusTestResourceLifecycleMana
     private final Set<String> closed = ConcurrentHashMap.newKeySet();
     private final Map<String, Payment> payments = new ConcurrentHashMap<>();
     private final List<RefundRequest> refunds = new CopyOnWriteArrayList<>();
+    private final List<QueryPaymentRequest> queries = new CopyOnWriteArrayList<>();
     private final Set<String> refusedTrades = ConcurrentHashMap.newKeySet();
     private final Map<String, Status> refusedDevices = new ConcurrentHashMap<>();
     private int port;
@@ -133,6 +134,12 @@ public class RecordingPaymentService implements QuarkusTestResourceLifecycleMana
         return refunds.stream().filter(r -> r.getOutRefundNo().startsWith(prefix)).toList();
     }
 
+    /** Every QueryPayment request received for one of the order's attempts. */
+    List<QueryPaymentRequest> queriesOf(UUID orderId) {
+        String prefix = TradeNumbers.orderKey(orderId) + "_";
+        return queries.stream().filter(q -> q.getOutTradeNo().startsWith(prefix)).toList();
+    }
+
     List<PrepayRequest> prepaysOf(String orderId) {
         return prepays.stream().filter(p -> p.getOrderId().equals(orderId)).toList();
     }
@@ -175,6 +182,7 @@ public class RecordingPaymentService implements QuarkusTestResourceLifecycleMana
 
         @Override
         public void queryPayment(QueryPaymentRequest request, StreamObserver<Payment> response) {
+            queries.add(request);
             Payment p = payments.get(request.getOutTradeNo());
             if (p == null) {
                 response.onError(

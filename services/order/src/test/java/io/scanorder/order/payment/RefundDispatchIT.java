@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.order.EmbeddedInfrastructure;
@@ -105,7 +106,8 @@ class RefundDispatchIT {
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(2),
                         Duration.ofSeconds(20),
-                        false);
+                        false,
+                        new SimpleMeterRegistry());
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<Integer>> runs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

@@ -37,6 +37,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -233,6 +234,62 @@ class DinerOrderApiIT {
         } finally {
             embedded.start();
         }
+    }
+
+    @Test
+    void aDinerRefundsOnePortionOfALineAndCannotAskForMoreThanIsLeft() throws Exception {
+        PlacementFixture.Store store = fixture.store(MenuFixtures.menu());
+        String token = fixture.token(freshOpenid());
+        UUID id = placeOne(store, token, "beef-noodles-l", 2);
+        transitions.recordPayment(id, 7200, PAYMENT);
+        transitions.move(id, OrderState.ACCEPTED, STAFF, "test");
+        String lineId =
+                given().header("Authorization", "Bearer " + token)
+                        .get("/api/v1/orders/{id}", id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("lines[0].lineId");
+
+        refund(
+                        token,
+                        id,
+                        freshKey(),
+                        Map.of(
+                                "reason",
+                                "one bowl was cold",
+                                "lines",
+                                List.of(Map.of("lineId", lineId, "quantity", 1))))
+                .statusCode(200)
+                .body("refundState", equalTo("AWAITING_APPROVAL"))
+                .body("order.refunds[0].refundFen", equalTo(3600))
+                .body("order.refunds[0].lines[0].lineId", equalTo(lineId))
+                .body("order.refunds[0].lines[0].quantity", equalTo(1));
+        refund(
+                        token,
+                        id,
+                        freshKey(),
+                        Map.of(
+                                "reason",
+                                "both bowls were cold",
+                                "lines",
+                                List.of(Map.of("lineId", lineId, "quantity", 2))))
+                .statusCode(422)
+                .body("reason", equalTo("REFUND_AMOUNT_OUT_OF_RANGE"))
+                .body("message", containsString("lines[0].quantity 2 exceeds"))
+                .body("message", containsString("ordered 2"))
+                .body("message", containsString("left 1"));
+        refund(
+                        token,
+                        id,
+                        freshKey(),
+                        Map.of(
+                                "reason",
+                                "cold",
+                                "lines",
+                                List.of(Map.of("lineId", "bowl-1", "quantity", 1))))
+                .statusCode(400)
+                .body("message", containsString("lines[0].lineId"));
     }
 
     private UUID placeOne(PlacementFixture.Store store, String token, String sku, int quantity) {

@@ -56,7 +56,11 @@ final class OrderStatesDoc {
                         OrderStateMachine.NO_REFUND_STATES.stream()
                                 .map(s -> "`" + s + "`")
                                 .collect(Collectors.joining(", ")))
-                .append(") no refund is allowed.\n\n");
+                .append(") no refund is allowed.\n")
+                .append("- A refund may name order lines (a single-item refund): its amount is")
+                .append(" the lines' price\n  snapshot, and no line is refunded beyond its")
+                .append(" ordered quantity (earlier refunds count\n  unless `FAILED` or")
+                .append(" `DECLINED`). The same approval rules apply.\n\n");
         md.append("## Payment timeout\n\n")
                 .append("A `PENDING_PAYMENT` order is closed (`CLOSED`, actor")
                 .append(" `SYSTEM:payment-timeout`) once its payment deadline\n")

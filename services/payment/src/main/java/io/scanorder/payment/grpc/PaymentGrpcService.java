@@ -186,7 +186,19 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
                                                 request.getOutRefundNo(),
                                                 request.getRefundFen(),
                                                 request.getTotalFen(),
-                                                request.getReason()))));
+                                                request.getReason(),
+                                                request.getGoodsList().stream()
+                                                        .map(
+                                                                g ->
+                                                                        new Payments.RefundGoods(
+                                                                                g
+                                                                                        .getMerchantGoodsId(),
+                                                                                g.getGoodsName(),
+                                                                                g.getUnitPriceFen(),
+                                                                                g
+                                                                                        .getRefundQuantity(),
+                                                                                g.getRefundFen()))
+                                                        .toList()))));
     }
 
     @Override

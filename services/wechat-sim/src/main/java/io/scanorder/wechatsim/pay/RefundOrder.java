@@ -1,6 +1,8 @@
 package io.scanorder.wechatsim.pay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A validated {@code POST /v3/refund/domestic/refunds} request; amounts in fen. */
 record RefundOrder(
@@ -12,6 +14,7 @@ record RefundOrder(
         String notifyUrl,
         long refund,
         long total,
+        List<RefundGoodsView> goods,
         JsonNode raw) {
 
     static RefundOrder parse(JsonBody body) {
@@ -21,6 +24,7 @@ record RefundOrder(
             throw PayApiException.paramError(
                     "out_trade_no", "body", "or transaction_id is required");
         }
+        long refund = body.fen("amount.refund");
         RefundOrder order =
                 new RefundOrder(
                         body.optionalText("sub_mchid", 32),
@@ -29,22 +33,28 @@ record RefundOrder(
                         body.merchantNo("out_refund_no", 1, 64, true),
                         body.optionalText("reason", 80),
                         body.notifyUrl("notify_url", false),
-                        body.fen("amount.refund"),
+                        refund,
                         body.fen("amount.total"),
+                        parseGoodsDetail(body.root().get("goods_detail"), refund),
                         body.root());
         body.requireCurrencyCny("amount.currency");
-        validateGoodsDetail(body.root().get("goods_detail"), order.refund());
         return order;
     }
 
-    /** Single-item refunds: each line complete, and together no more than the refund amount. */
-    private static void validateGoodsDetail(JsonNode goods, long refund) {
+    /**
+     * Single-item refunds, checked as WeChat Pay does: each line complete (merchant_goods_id of
+     * 1-32 characters; unit_price, refund_amount and refund_quantity whole numbers >= 1), no line
+     * refunding more than unit_price x refund_quantity, and the lines together no more than the
+     * refund amount.
+     */
+    private static List<RefundGoodsView> parseGoodsDetail(JsonNode goods, long refund) {
         if (goods == null || goods.isNull()) {
-            return;
+            return List.of();
         }
         if (!goods.isArray() || goods.isEmpty()) {
             throw PayApiException.paramError("goods_detail", "body", "must be a non-empty array");
         }
+        List<RefundGoodsView> parsed = new ArrayList<>();
         long sum = 0;
         for (int i = 0; i < goods.size(); i++) {
             JsonNode line = goods.get(i);
@@ -52,13 +62,40 @@ record RefundOrder(
             if (line == null || !line.isObject() || !line.path("merchant_goods_id").isTextual()) {
                 throw PayApiException.paramError(at + ".merchant_goods_id", "body", "is required");
             }
+            String id = line.get("merchant_goods_id").asText();
+            if (id.isEmpty() || id.length() > 32) {
+                throw PayApiException.paramError(
+                        at + ".merchant_goods_id", "body", "must be 1-32 characters");
+            }
             for (String field : new String[] {"unit_price", "refund_amount", "refund_quantity"}) {
                 if (!line.path(field).isIntegralNumber() || line.path(field).asLong() < 1) {
                     throw PayApiException.paramError(
                             at + "." + field, "body", "must be a whole number >= 1");
                 }
             }
-            sum += line.get("refund_amount").asLong();
+            long unitPrice = line.get("unit_price").asLong();
+            long amount = line.get("refund_amount").asLong();
+            long quantity = line.get("refund_quantity").asLong();
+            if (amount > unitPrice * quantity) {
+                throw PayApiException.paramError(
+                        at + ".refund_amount",
+                        "body",
+                        "must not exceed unit_price x refund_quantity ("
+                                + unitPrice
+                                + " x "
+                                + quantity
+                                + ")");
+            }
+            parsed.add(
+                    new RefundGoodsView(
+                            id,
+                            line.path("goods_name").isTextual()
+                                    ? line.get("goods_name").asText()
+                                    : null,
+                            unitPrice,
+                            (int) quantity,
+                            amount));
+            sum += amount;
         }
         if (sum > refund) {
             throw PayApiException.paramError(
@@ -69,5 +106,6 @@ record RefundOrder(
                             + " fen, more than amount.refund "
                             + refund);
         }
+        return List.copyOf(parsed);
     }
 }

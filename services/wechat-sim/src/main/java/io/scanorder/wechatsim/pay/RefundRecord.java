@@ -2,6 +2,7 @@ package io.scanorder.wechatsim.pay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 
 /** One refund as WeChat Pay holds it; status changes go through {@link TradeBook}. */
 final class RefundRecord {
@@ -12,6 +13,7 @@ final class RefundRecord {
     final String notifyUrl;
     final long amount;
     final Instant createdAt;
+    final List<RefundGoodsView> goods;
 
     /** The refund body as sent, for idempotency checks. */
     final JsonNode request;
@@ -27,6 +29,7 @@ final class RefundRecord {
             String notifyUrl,
             long amount,
             Instant createdAt,
+            List<RefundGoodsView> goods,
             JsonNode request) {
         this.trade = trade;
         this.outRefundNo = outRefundNo;
@@ -35,6 +38,7 @@ final class RefundRecord {
         this.notifyUrl = notifyUrl;
         this.amount = amount;
         this.createdAt = createdAt;
+        this.goods = goods;
         this.request = request;
     }
 
@@ -49,6 +53,7 @@ final class RefundRecord {
                 amount,
                 trade.total,
                 createdAt,
-                successTime);
+                successTime,
+                goods);
     }
 }

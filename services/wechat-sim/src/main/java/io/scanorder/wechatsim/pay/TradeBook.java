@@ -152,6 +152,7 @@ public final class TradeBook {
                         order.notifyUrl(),
                         order.refund(),
                         now,
+                        order.goods(),
                         order.raw());
         trade.refunded += order.refund();
         trade.state = TradeState.REFUND;

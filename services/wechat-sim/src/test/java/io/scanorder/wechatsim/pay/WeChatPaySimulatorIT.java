@@ -243,6 +243,53 @@ class WeChatPaySimulatorIT {
         assertThat(query(outTradeNo).getTradeState()).isEqualTo(Transaction.TradeStateEnum.REFUND);
     }
 
+    @Test
+    void singleItemRefundKeepsItsGoodsAndRefusesALineAboveUnitPriceTimesQuantity() {
+        String outTradeNo = newOrderNo();
+        prepay(outTradeNo, 5000);
+        pay.pay(MERCHANT.mchid(), outTradeNo);
+
+        CreateRequest tooMuch = refundRequest(outTradeNo, outTradeNo + "R1", 2000, 5000);
+        tooMuch.setGoodsDetail(List.of(goods("SKU-BEEF-L", 1900, 1, 2000)));
+        assertThatThrownBy(() -> sdk.refunds().create(tooMuch))
+                .isInstanceOfSatisfying(
+                        ServiceException.class,
+                        e -> {
+                            assertThat(e.getErrorCode()).isEqualTo("PARAM_ERROR");
+                            assertThat(e.getErrorMessage())
+                                    .contains("goods_detail[0].refund_amount");
+                        });
+        CreateRequest overRefund = refundRequest(outTradeNo, outTradeNo + "R1", 1000, 5000);
+        overRefund.setGoodsDetail(List.of(goods("SKU-BEEF-L", 1900, 1, 1900)));
+        assertThatThrownBy(() -> sdk.refunds().create(overRefund))
+                .isInstanceOfSatisfying(
+                        ServiceException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo("PARAM_ERROR"));
+
+        CreateRequest oneItem = refundRequest(outTradeNo, outTradeNo + "R1", 1900, 5000);
+        oneItem.setGoodsDetail(List.of(goods("SKU-BEEF-L", 1900, 1, 1900)));
+        sdk.refunds().create(oneItem);
+
+        RefundView kept =
+                pay.refunds().stream()
+                        .filter(r -> r.outRefundNo().equals(outTradeNo + "R1"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(kept.goods())
+                .containsExactly(new RefundGoodsView("SKU-BEEF-L", "Beef noodles", 1900, 1, 1900));
+    }
+
+    private static com.wechat.pay.java.service.refund.model.GoodsDetail goods(
+            String id, long unitPrice, int quantity, long amount) {
+        var g = new com.wechat.pay.java.service.refund.model.GoodsDetail();
+        g.setMerchantGoodsId(id);
+        g.setGoodsName("Beef noodles");
+        g.setUnitPrice(unitPrice);
+        g.setRefundQuantity(quantity);
+        g.setRefundAmount(amount);
+        return g;
+    }
+
     private static CreateRequest refundRequest(
             String outTradeNo, String outRefundNo, long refund, long total) {
         CreateRequest request = new CreateRequest();
