@@ -20,13 +20,8 @@ import io.scanorder.proto.order.v1.ListDeviceHealthRequest;
 import io.scanorder.proto.order.v1.OrderServiceGrpc;
 import io.scanorder.proto.order.v1.OrderState;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +31,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 
 /**
  * One scripted dinner on the local platform, through the same doors a real one uses: a phone scans
@@ -315,26 +309,8 @@ public final class DemoDinner {
 
     /** Reads the store's QR sheet image and decodes the first table's card, as a phone would. */
     String scanFirstTable() throws IOException, InterruptedException {
-        String url =
-                "http://127.0.0.1:"
-                        + platform.orderHttpPort()
-                        + "/api/v1/stores/"
-                        + platform.examples().storeCode()
-                        + "/qr-sheet.png";
-        HttpResponse<byte[]> response =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create(url))
-                                        .timeout(Duration.ofSeconds(30))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
-        }
-        BufferedImage sheet = ImageIO.read(new ByteArrayInputStream(response.body()));
-        if (sheet == null) {
-            throw new IllegalStateException("GET " + url + " did not answer a readable image");
-        }
+        String url = platform.qrSheetImageUrl();
+        BufferedImage sheet = platform.qrSheetImage();
         String payload = decodeQr(sheet, url);
         int at = payload.indexOf("scene=");
         if (at < 0) {

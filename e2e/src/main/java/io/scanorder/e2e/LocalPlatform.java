@@ -10,6 +10,8 @@ import io.scanorder.testkit.EmbeddedRedis;
 import io.scanorder.testkit.FreePorts;
 import io.scanorder.testkit.MqttBroker;
 import io.scanorder.wechatsim.WeChatSimulator;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import javax.imageio.ImageIO;
 
 /**
  * The whole platform on one machine on embedded defaults: PostgreSQL, Redis, HiveMQ with the
@@ -502,6 +505,35 @@ public final class LocalPlatform implements AutoCloseable {
                 .filter(a -> a.deviceId().equals(deviceId))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no printer agent for " + deviceId));
+    }
+
+    /** The URL of the example store's QR sheet as a PNG image. */
+    public String qrSheetImageUrl() {
+        return "http://127.0.0.1:"
+                + orderHttpPort()
+                + "/api/v1/stores/"
+                + examples().storeCode()
+                + "/qr-sheet.png";
+    }
+
+    /** The example store's QR sheet as the order service draws it now, as a phone would see it. */
+    public BufferedImage qrSheetImage() throws IOException, InterruptedException {
+        String url = qrSheetImageUrl();
+        HttpResponse<byte[]> response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(url))
+                                        .timeout(Duration.ofSeconds(30))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
+        }
+        BufferedImage sheet = ImageIO.read(new ByteArrayInputStream(response.body()));
+        if (sheet == null) {
+            throw new IllegalStateException("GET " + url + " did not answer a readable image");
+        }
+        return sheet;
     }
 
     /** Stops everything in reverse start order; one failure does not keep the rest running. */

@@ -11,17 +11,10 @@ import io.scanorder.crds.v1alpha1.MenuItem;
 import io.scanorder.e2e.ExampleManifests;
 import io.scanorder.e2e.LocalPlatform;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import javax.imageio.ImageIO;
 
 /**
  * What the diner-facing scenarios order with: the signed table scenes printed on the example
@@ -35,26 +28,8 @@ final class BenchTables {
 
     /** Every table scene on the store's QR sheet ({@code GET .../qr-sheet.png}), sorted. */
     static List<String> scenes(LocalPlatform platform) throws Exception {
-        String url =
-                "http://127.0.0.1:"
-                        + platform.orderHttpPort()
-                        + "/api/v1/stores/"
-                        + platform.examples().storeCode()
-                        + "/qr-sheet.png";
-        HttpResponse<byte[]> response =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create(url))
-                                        .timeout(Duration.ofSeconds(30))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
-        }
-        BufferedImage sheet = ImageIO.read(new ByteArrayInputStream(response.body()));
-        if (sheet == null) {
-            throw new IllegalStateException("GET " + url + " did not answer a readable image");
-        }
+        String url = platform.qrSheetImageUrl();
+        BufferedImage sheet = platform.qrSheetImage();
         int w = sheet.getWidth();
         int h = sheet.getHeight();
         BinaryBitmap bitmap =
