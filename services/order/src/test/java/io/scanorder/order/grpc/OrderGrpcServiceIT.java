@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.order.EmbeddedInfrastructure;
+import io.scanorder.order.OwnGrpcChannel;
 import io.scanorder.order.state.OrderFixture;
 import io.scanorder.order.state.OrderState;
 import io.scanorder.order.state.OrderTransitions;
@@ -35,7 +35,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,9 +58,7 @@ class OrderGrpcServiceIT {
 
     @BeforeEach
     void connect() throws SQLException {
-        int port =
-                ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
-        channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        channel = OwnGrpcChannel.open();
         orders = OrderServiceGrpc.newBlockingStub(channel);
         fixture = new OrderFixture(dataSource, transitions);
         store = fixture.store(null);

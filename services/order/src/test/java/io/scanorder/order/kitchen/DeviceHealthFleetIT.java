@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.order.EmbeddedInfrastructure;
+import io.scanorder.order.OwnGrpcChannel;
 import io.scanorder.order.state.OrderFixture;
 import io.scanorder.order.state.OrderTransitions;
 import io.scanorder.proto.order.v1.DeviceHealth;
@@ -42,7 +42,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,9 +77,7 @@ class DeviceHealthFleetIT {
                         MqttBroker.shared(),
                         "fleet-it-" + CLIENTS.incrementAndGet(),
                         "fleet-it-password");
-        int port =
-                ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
-        channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        channel = OwnGrpcChannel.open();
     }
 
     @AfterEach

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.order.EmbeddedInfrastructure;
+import io.scanorder.order.OwnGrpcChannel;
 import io.scanorder.order.state.OrderFixture;
 import io.scanorder.order.state.OrderState;
 import io.scanorder.order.state.OrderTransitions;
@@ -42,7 +42,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -81,9 +80,7 @@ class KitchenDispatchIT {
 
     @BeforeEach
     void setUp() throws SQLException {
-        int port =
-                ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
-        channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        channel = OwnGrpcChannel.open();
         registry = DeviceRegistryGrpc.newBlockingStub(channel);
         fixture = new OrderFixture(dataSource, transitions);
         store = fixture.store(null);

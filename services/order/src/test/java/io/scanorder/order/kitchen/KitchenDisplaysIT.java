@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.agent.app.AgentApplication;
@@ -16,6 +15,7 @@ import io.scanorder.agent.led.LineProtocolLedBoard;
 import io.scanorder.agent.ticket.TicketJournal;
 import io.scanorder.agent.transport.PahoTransport;
 import io.scanorder.order.EmbeddedInfrastructure;
+import io.scanorder.order.OwnGrpcChannel;
 import io.scanorder.order.state.OrderFixture;
 import io.scanorder.order.state.OrderState;
 import io.scanorder.order.state.OrderTransitions;
@@ -48,7 +48,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,9 +77,7 @@ class KitchenDisplaysIT {
 
     @BeforeEach
     void setUp() throws SQLException {
-        int port =
-                ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
-        channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        channel = OwnGrpcChannel.open();
         fixture = new OrderFixture(dataSource, transitions);
         store = fixture.store(null);
         broker = MqttBroker.shared();

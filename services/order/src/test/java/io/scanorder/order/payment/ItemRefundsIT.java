@@ -7,13 +7,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.order.EmbeddedInfrastructure;
+import io.scanorder.order.OwnGrpcChannel;
 import io.scanorder.order.db.TransactionFailedException;
 import io.scanorder.order.state.AmountOutOfRangeException;
 import io.scanorder.order.state.OrderFixture;
@@ -43,7 +43,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,9 +75,7 @@ class ItemRefundsIT {
     void setUp() throws Exception {
         fixture = new OrderFixture(dataSource, transitions);
         store = fixture.store(null);
-        int port =
-                ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = OwnGrpcChannel.open();
     }
 
     @AfterEach

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.order.EmbeddedInfrastructure;
+import io.scanorder.order.OwnGrpcChannel;
 import io.scanorder.order.state.Actor;
 import io.scanorder.order.state.OrderFixture;
 import io.scanorder.order.state.OrderQueries;
@@ -28,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,9 +49,7 @@ class OrderPaymentsGrpcIT {
     void setUp() throws Exception {
         fixture = new OrderFixture(dataSource, transitions);
         store = fixture.store(null);
-        int port =
-                ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = OwnGrpcChannel.open();
         orders = OrderPaymentsGrpc.newBlockingStub(channel);
     }
 
