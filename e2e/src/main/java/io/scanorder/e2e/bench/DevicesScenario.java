@@ -150,7 +150,7 @@ final class DevicesScenario {
                             handledRate,
                             "updates/s",
                             "row updates of kitchen_devices (pg_stat_user_tables) in the window;"
-                                    + " one transaction per heartbeat");
+                                    + " the service writes queued heartbeats in batches, one statement each");
             report.add(
                     report.find(CeilingsScenario.NAME, CeilingsScenario.PG_INSERT)
                             .map(handledM::relativeTo)
