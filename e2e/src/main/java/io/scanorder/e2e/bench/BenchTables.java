@@ -68,8 +68,16 @@ final class BenchTables {
 
     /** A SKU of the first dish that is always on sale (no time windows, not sold out). */
     static String orderableSku(ExampleManifests examples) {
+        return orderableSku(examples, null);
+    }
+
+    /**
+     * A SKU of the first dish of {@code station} (any station when null) that is always on sale.
+     */
+    static String orderableSku(ExampleManifests examples, String station) {
         for (MenuItem item : examples.menu().getSpec().getItems()) {
-            if ((item.getAvailability() == null || item.getAvailability().isEmpty())
+            if ((station == null || station.equals(item.getStation()))
+                    && (item.getAvailability() == null || item.getAvailability().isEmpty())
                     && !Boolean.TRUE.equals(item.getSoldOut())
                     && item.getSkus() != null
                     && !item.getSkus().isEmpty()) {
@@ -79,6 +87,7 @@ final class BenchTables {
         throw new IllegalStateException(
                 "menu "
                         + examples.menu().getMetadata().getName()
-                        + " has no dish that is always on sale");
+                        + " has no dish that is always on sale"
+                        + (station == null ? "" : " at station " + station));
     }
 }

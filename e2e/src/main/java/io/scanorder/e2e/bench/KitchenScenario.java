@@ -7,7 +7,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.scanorder.agent.emulator.PrintedJob;
 import io.scanorder.agent.emulator.PrinterEmulator;
-import io.scanorder.crds.v1alpha1.MenuItem;
 import io.scanorder.e2e.ExampleManifests;
 import io.scanorder.e2e.LocalPlatform;
 import io.scanorder.proto.order.v1.AcceptOrderRequest;
@@ -50,7 +49,6 @@ final class KitchenScenario {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PRINT_TIMEOUT = Duration.ofSeconds(60);
     private static final String STATION = "hot";
-    private static final String AREA = "0001";
 
     private KitchenScenario() {}
 
@@ -58,8 +56,9 @@ final class KitchenScenario {
             throws Exception {
         ExampleManifests examples = platform.examples();
         String storeCode = examples.storeCode();
-        String sku = orderableSku(examples);
-        int tables = tablesInArea(examples);
+        String sku = BenchTables.orderableSku(examples, STATION);
+        List<String> tables =
+                BenchTables.scenes(platform).stream().map(BenchTables::tableCode).toList();
 
         Map<Integer, Long> printedAt = new ConcurrentHashMap<>();
         List<PrinterEmulator> printers = platform.printerEmulators();
@@ -283,10 +282,10 @@ final class KitchenScenario {
     }
 
     private static PlaceOrderRequest placeRequest(
-            String storeCode, int tables, String sku, Actor staff, int i) {
+            String storeCode, List<String> tables, String sku, Actor staff, int i) {
         return PlaceOrderRequest.newBuilder()
                 .setStoreCode(storeCode)
-                .setTableCode(tableCode(storeCode, AREA, 1 + i % tables))
+                .setTableCode(tables.get(i % tables.size()))
                 .setIdempotencyKey("bench-kitchen-" + i)
                 .setPlacedBy(staff)
                 .addLines(
@@ -310,67 +309,5 @@ final class KitchenScenario {
                                 .setSeconds(now.getEpochSecond())
                                 .setNanos(now.getNano()))
                 .build();
-    }
-
-    /** A SKU of the station's first item that is always on sale (no time windows, not sold out). */
-    private static String orderableSku(ExampleManifests examples) {
-        for (MenuItem item : examples.menu().getSpec().getItems()) {
-            if (STATION.equals(item.getStation())
-                    && (item.getAvailability() == null || item.getAvailability().isEmpty())
-                    && !Boolean.TRUE.equals(item.getSoldOut())
-                    && item.getSkus() != null
-                    && !item.getSkus().isEmpty()) {
-                return item.getSkus().get(0).getSkuCode();
-            }
-        }
-        throw new IllegalStateException(
-                "menu "
-                        + examples.menu().getMetadata().getName()
-                        + " has no always-available item for station "
-                        + STATION);
-    }
-
-    private static int tablesInArea(ExampleManifests examples) {
-        for (var area : examples.store().getSpec().getAreas()) {
-            if (AREA.equals(area.getCode())
-                    && area.getTables() != null
-                    && area.getTables().getCount() != null) {
-                return area.getTables().getCount();
-            }
-        }
-        throw new IllegalStateException(
-                "store " + examples.storeCode() + " has no area " + AREA + " with a table count");
-    }
-
-    /** The 12-digit table code: store, area, table number and a Damm check digit. */
-    static String tableCode(String storeCode, String areaCode, int tableNo) {
-        String digits = storeCode + areaCode + String.format("%04d", tableNo);
-        return digits + Damm.checkDigit(digits);
-    }
-
-    /** The Damm check digit (a public algorithm), as the order service computes it. */
-    static final class Damm {
-        private static final int[][] TABLE = {
-            {0, 3, 1, 7, 5, 9, 8, 6, 4, 2},
-            {7, 0, 9, 2, 1, 5, 4, 8, 6, 3},
-            {4, 2, 0, 6, 8, 7, 1, 3, 5, 9},
-            {1, 7, 5, 0, 9, 8, 3, 4, 2, 6},
-            {6, 1, 2, 3, 0, 4, 5, 9, 7, 8},
-            {3, 6, 7, 4, 2, 0, 9, 5, 8, 1},
-            {5, 8, 6, 9, 7, 2, 0, 1, 3, 4},
-            {8, 9, 4, 5, 3, 6, 2, 0, 1, 7},
-            {9, 4, 3, 8, 6, 1, 7, 2, 0, 5},
-            {2, 5, 8, 1, 4, 3, 6, 7, 9, 0}
-        };
-
-        private Damm() {}
-
-        static int checkDigit(String digits) {
-            int state = 0;
-            for (int i = 0; i < digits.length(); i++) {
-                state = TABLE[state][digits.charAt(i) - '0'];
-            }
-            return state;
-        }
     }
 }

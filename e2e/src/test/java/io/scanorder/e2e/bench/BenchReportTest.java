@@ -182,14 +182,6 @@ class BenchReportTest {
     }
 
     @Test
-    void theKitchenComputesTableCodesTheOrderServiceAccepts() {
-        // The Damm check digit makes the interim digit of the full code zero.
-        String code = KitchenScenario.tableCode("021", "0001", 7);
-        assertThat(code).hasSize(12).startsWith("02100010007");
-        assertThat(KitchenScenario.Damm.checkDigit(code)).isZero();
-    }
-
-    @Test
     void heapIsSummedOverTheHeapPoolsOfAPrometheusPage() {
         String page =
                 "# TYPE jvm_memory_used_bytes gauge\n"
