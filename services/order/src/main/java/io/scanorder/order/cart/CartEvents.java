@@ -1,14 +1,15 @@
 package io.scanorder.order.cart;
 
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.pubsub.PubSubCommands;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.scanorder.order.redis.ProvenSubscription;
 import io.scanorder.order.redis.RedisHealth;
+import io.vertx.mutiny.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
@@ -24,11 +25,10 @@ import org.jboss.logging.Logger;
  * new version on the table's Redis channel; each replica holds one pattern subscription to all of
  * them and, for tables with local streams, reads the cart once and sends it to each stream.
  *
- * <p>Redis does not always tell a subscriber that its connection died, so the replica pings itself
- * on its own channel every {@link CartConfig#subscriptionCheck()}: when three pings in a row do not
- * come back the subscription counts as lost, the streams are told the cart is unavailable, and it
- * is opened again as soon as Redis answers; then every stream gets the current cart, since changes
- * made meanwhile were not heard.
+ * <p>The subscription proves itself with pings ({@link ProvenSubscription}, checked every {@link
+ * CartConfig#subscriptionCheck()}): when it is lost the streams are told the cart is unavailable,
+ * and when it is open again every stream gets the current cart, since changes made meanwhile were
+ * not heard. Nothing here waits on Redis, so a hanging Redis delays no stream's heartbeat.
  */
 @ApplicationScoped
 public class CartEvents {
@@ -49,38 +49,55 @@ public class CartEvents {
         void heartbeat();
     }
 
-    private final RedisDataSource redis;
-    private final PubSubCommands<String> pubsub;
-    private final RedisHealth health;
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+
     private final TableCarts carts;
     private final CartConfig config;
-    private final String pingChannel = CartStore.CHANNEL_PREFIX + "ping:" + UUID.randomUUID();
+    private final ProvenSubscription subscription;
     private final ConcurrentMap<TableRef, Set<Listener>> listeners = new ConcurrentHashMap<>();
     private final Set<TableRef> pending = ConcurrentHashMap.newKeySet();
 
     private ScheduledExecutorService scheduler;
     private ExecutorService fanout;
-    private volatile PubSubCommands.RedisSubscriber subscriber;
-    private volatile long lastPingNanos;
-    private volatile boolean lost;
 
-    public CartEvents(
-            RedisDataSource redis, RedisHealth health, TableCarts carts, CartConfig config) {
-        this.redis = redis;
-        // Made here, on the thread that builds the bean: made lazily on the scheduler thread it
-        // raced with the rest of start-up.
-        this.pubsub = redis.pubsub(String.class);
-        this.health = health;
+    public CartEvents(Redis redis, RedisHealth health, TableCarts carts, CartConfig config) {
         this.carts = carts;
         this.config = config;
+        this.subscription =
+                new ProvenSubscription(
+                        redis,
+                        health,
+                        "cart change",
+                        List.of(CartStore.CHANNEL_PREFIX + "*"),
+                        config.subscriptionCheck(),
+                        REDIS_TIMEOUT,
+                        new ProvenSubscription.Listener() {
+                            @Override
+                            public void message(String channel, String message) {
+                                onMessage(channel);
+                            }
+
+                            @Override
+                            public void lost(String why) {
+                                fanout.execute(CartEvents.this::tellUnavailable);
+                            }
+
+                            @Override
+                            public void regained() {
+                                // Changes made meanwhile were not heard: every stream gets the
+                                // current cart.
+                                listeners
+                                        .keySet()
+                                        .forEach(t -> fanout.execute(() -> push(t, true)));
+                            }
+                        });
     }
 
     void start(@Observes StartupEvent event) {
         scheduler = Executors.newScheduledThreadPool(2, threads("cart-events"));
         fanout = Executors.newFixedThreadPool(2, threads("cart-fanout"));
         long check = config.subscriptionCheck().toMillis();
-        scheduler.scheduleWithFixedDelay(
-                this::checkSubscription, check, check, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::checkSubscription, 0, check, TimeUnit.MILLISECONDS);
         long beat = config.heartbeat().toMillis();
         scheduler.scheduleAtFixedRate(this::heartbeats, beat, beat, TimeUnit.MILLISECONDS);
     }
@@ -90,15 +107,7 @@ public class CartEvents {
             scheduler.shutdownNow();
             fanout.shutdownNow();
         }
-        PubSubCommands.RedisSubscriber s = subscriber;
-        subscriber = null;
-        if (s != null) {
-            try {
-                s.unsubscribe();
-            } catch (RuntimeException e) {
-                LOG.debugf("cart change subscription not closed cleanly: %s", e);
-            }
-        }
+        subscription.close();
     }
 
     /** Starts sending changes of the listener's table to it. */
@@ -126,14 +135,10 @@ public class CartEvents {
 
     /** True while this replica hears cart changes from Redis. */
     public boolean subscribed() {
-        return subscriber != null && !lost;
+        return subscription.live();
     }
 
-    private void onMessage(String channel, String message) {
-        if (pingChannel.equals(channel)) {
-            lastPingNanos = System.nanoTime();
-            return;
-        }
+    private void onMessage(String channel) {
         TableRef table = CartStore.tableOfChannel(channel);
         // Several changes in a burst become one read: the cart read is the newest anyway.
         if (table != null && listeners.containsKey(table) && pending.add(table)) {
@@ -165,51 +170,15 @@ public class CartEvents {
 
     private void checkSubscription() {
         try {
-            long silent = System.nanoTime() - lastPingNanos;
-            if (subscriber != null
-                    && silent
-                            > 3
-                                    * TimeUnit.MILLISECONDS.toNanos(
-                                            config.subscriptionCheck().toMillis())) {
-                dropSubscription("no ping came back for " + silent / 1_000_000 + " ms");
-            }
-            if (subscriber == null) {
-                subscriber =
-                        pubsub.subscribeToPattern(CartStore.CHANNEL_PREFIX + "*", this::onMessage);
-                lastPingNanos = System.nanoTime();
-                health.succeeded();
-                if (lost) {
-                    lost = false;
-                    LOG.info("cart change subscription open again; refreshing event streams");
-                    listeners.keySet().forEach(t -> fanout.execute(() -> push(t, true)));
-                }
-            }
-            redis.execute("PUBLISH", pingChannel, "ping");
+            subscription.check();
         } catch (RuntimeException e) {
-            health.failed("cart change subscription", e);
-            dropSubscription(e.toString());
+            LOG.debugf("cart change subscription check failed: %s", e.toString());
         }
     }
 
-    private void dropSubscription(String why) {
-        PubSubCommands.RedisSubscriber s = subscriber;
-        subscriber = null;
-        if (s != null) {
-            try {
-                s.unsubscribe();
-            } catch (RuntimeException ignored) {
-                // The connection is gone already; nothing to release.
-            }
-        }
-        if (!lost) {
-            lost = true;
-            LOG.warnf(
-                    "cart change subscription lost (%s); event streams are told the shared cart"
-                            + " is unavailable until Redis answers again",
-                    why);
-            CartException down = CartException.unavailable(null);
-            listeners.values().forEach(set -> set.forEach(l -> l.unavailable(down.getMessage())));
-        }
+    private void tellUnavailable() {
+        String message = CartException.unavailable(null).getMessage();
+        listeners.values().forEach(set -> set.forEach(l -> l.unavailable(message)));
     }
 
     private void heartbeats() {

@@ -1,17 +1,20 @@
 package io.scanorder.order.placement;
 
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.pubsub.PubSubCommands;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.scanorder.order.redis.ProvenSubscription;
 import io.scanorder.order.redis.RedisHealth;
 import io.scanorder.order.state.MoveResult;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.mutiny.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -26,10 +29,11 @@ import org.jboss.logging.Logger;
  * Live order updates for diners. After a transition commits ({@code OrderTransitions.afterCommit}
  * fires the {@link MoveResult}), the order id is published on the Redis channel {@value #CHANNEL};
  * every replica subscribes and re-reads the order for the streams it serves, so a diner connected
- * to any replica sees the change. The subscription proves itself with a heartbeat this replica
- * publishes every second and must receive back; while it is not proven (Redis down, subscription
- * lost) every watched order is read from the database every {@code poll-interval} instead, and the
- * subscription is re-established.
+ * to any replica sees the change. The subscription proves itself with pings ({@link
+ * ProvenSubscription}); while it is not proven (Redis down, subscription lost) every watched order
+ * is read from the database every {@code poll-interval} instead. No Redis call blocks that polling:
+ * a Redis that hangs instead of refusing costs the diners half a second, not the Redis client's
+ * timeout.
  */
 @ApplicationScoped
 public class OrderUpdates {
@@ -37,40 +41,47 @@ public class OrderUpdates {
     public static final String CHANNEL = "scanorder:order-updates";
 
     private static final Logger LOG = Logger.getLogger(OrderUpdates.class);
-    private static final String PING = "ping:";
-    private static final long HEARTBEAT_NANOS = Duration.ofSeconds(1).toNanos();
-    private static final long LIVE_NANOS = Duration.ofMillis(2500).toNanos();
+    private static final Duration PING_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
 
-    private final RedisDataSource redis;
+    private final ReactivePubSubCommands<String> pubsub;
     private final RedisHealth health;
     private final DinerOrderReads reads;
     private final Duration pollInterval;
-    private final String replica = UUID.randomUUID().toString();
+    private final ProvenSubscription subscription;
     private final Map<UUID, Set<Watcher>> watchers = new ConcurrentHashMap<>();
 
     private ScheduledExecutorService ticker;
     private ExecutorService readers;
-    private volatile PubSubCommands.RedisSubscriber subscriber;
-    private volatile long subscribedAt;
-    private volatile long lastHeartbeatSeen;
-    private volatile long lastHeartbeatSent;
 
     public OrderUpdates(
-            RedisDataSource redis,
+            ReactiveRedisDataSource redis,
+            Redis client,
             RedisHealth health,
             DinerOrderReads reads,
             PlacementConfig config) {
-        this.redis = redis;
+        this.pubsub = redis.pubsub(String.class);
         this.health = health;
         this.reads = reads;
         this.pollInterval = config.updates().pollInterval();
+        this.subscription =
+                new ProvenSubscription(
+                        client,
+                        health,
+                        "order updates",
+                        List.of(CHANNEL),
+                        PING_INTERVAL,
+                        REDIS_TIMEOUT,
+                        (channel, message) -> onMessage(message));
     }
 
     void onStart(@Observes StartupEvent event) {
         ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "order-updates-ticker"));
         readers = Executors.newFixedThreadPool(2, r -> daemon(r, "order-updates-reader"));
-        long ms = pollInterval.toMillis();
-        ticker.scheduleWithFixedDelay(this::tick, 0, ms, TimeUnit.MILLISECONDS);
+        long ping = PING_INTERVAL.toMillis();
+        ticker.scheduleWithFixedDelay(this::checkSubscription, 0, ping, TimeUnit.MILLISECONDS);
+        long poll = pollInterval.toMillis();
+        ticker.scheduleWithFixedDelay(this::poll, poll, poll, TimeUnit.MILLISECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -78,18 +89,20 @@ public class OrderUpdates {
             ticker.shutdownNow();
             readers.shutdownNow();
         }
-        unsubscribe();
+        subscription.close();
     }
 
-    /** Publishes a committed transition to every replica. */
+    /** Publishes a committed transition to every replica; returns at once. */
     void onCommitted(@ObservesAsync MoveResult move) {
-        try {
-            redis.pubsub(String.class).publish(CHANNEL, move.orderId().toString());
-            health.succeeded();
-        } catch (RuntimeException e) {
-            // The streams of every replica poll the database while Redis is down.
-            health.failed("PUBLISH order update", e);
-        }
+        pubsub.publish(CHANNEL, move.orderId().toString())
+                .ifNoItem()
+                .after(REDIS_TIMEOUT)
+                .fail()
+                .subscribe()
+                .with(
+                        ok -> health.succeeded(),
+                        // The streams of every replica poll the database while Redis is down.
+                        e -> health.failed("PUBLISH order update", e));
     }
 
     /**
@@ -111,82 +124,30 @@ public class OrderUpdates {
                         });
     }
 
-    /** True while the Redis subscription is proven by this replica's own heartbeat. */
+    /** True while the Redis subscription is proven by this replica's own pings. */
     public boolean live() {
-        return subscriber != null
-                && !health.degraded()
-                && System.nanoTime() - lastHeartbeatSeen < LIVE_NANOS;
+        return subscription.live() && !health.degraded();
     }
 
-    private void tick() {
+    private void checkSubscription() {
         try {
-            long now = System.nanoTime();
-            if (now - lastHeartbeatSent >= HEARTBEAT_NANOS) {
-                lastHeartbeatSent = now;
-                heartbeat();
-            }
+            subscription.check();
+        } catch (RuntimeException e) {
+            LOG.debugf("order updates subscription check failed: %s", e.toString());
+        }
+    }
+
+    private void poll() {
+        try {
             if (!live()) {
-                resubscribeIfStale(now);
                 watchers.keySet().forEach(id -> readers.execute(() -> check(id)));
             }
         } catch (RuntimeException e) {
-            LOG.debugf("order updates tick failed: %s", e.toString());
-        }
-    }
-
-    private void heartbeat() {
-        try {
-            redis.pubsub(String.class).publish(CHANNEL, PING + replica);
-            health.succeeded();
-        } catch (RuntimeException e) {
-            health.failed("PUBLISH order-updates heartbeat", e);
-        }
-    }
-
-    private void resubscribeIfStale(long now) {
-        boolean proven = now - lastHeartbeatSeen < LIVE_NANOS;
-        boolean young = subscriber != null && now - subscribedAt < LIVE_NANOS;
-        if (proven || young || health.degraded()) {
-            return;
-        }
-        unsubscribe();
-        try {
-            subscribedAt = now;
-            subscriber =
-                    redis.pubsub(String.class)
-                            .subscribe(
-                                    CHANNEL,
-                                    this::onMessage,
-                                    // A lost subscription shows as missing heartbeats; the next
-                                    // tick replaces it, so the callbacks only log.
-                                    () -> LOG.debug("order-updates subscription ended"),
-                                    e -> LOG.debugf("order-updates subscription failed: %s", e));
-            LOG.debug("subscribed to order updates");
-        } catch (RuntimeException e) {
-            subscriber = null;
-            health.failed("SUBSCRIBE order updates", e);
-        }
-    }
-
-    private void unsubscribe() {
-        PubSubCommands.RedisSubscriber s = subscriber;
-        subscriber = null;
-        if (s != null) {
-            try {
-                s.unsubscribe();
-            } catch (RuntimeException e) {
-                LOG.debugf("dropping the old order-updates subscription failed: %s", e.toString());
-            }
+            LOG.debugf("order updates poll failed: %s", e.toString());
         }
     }
 
     private void onMessage(String message) {
-        if (message.startsWith(PING)) {
-            if (message.endsWith(replica)) {
-                lastHeartbeatSeen = System.nanoTime();
-            }
-            return;
-        }
         UUID id;
         try {
             id = UUID.fromString(message);

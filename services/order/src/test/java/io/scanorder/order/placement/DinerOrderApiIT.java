@@ -31,11 +31,15 @@ import io.scanorder.order.table.TableRegistry;
 import io.scanorder.testkit.EmbeddedRedis;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +117,8 @@ class DinerOrderApiIT {
         PlacementFixture.Store store = fixture.store(MenuFixtures.menu());
         String token = fixture.token(freshOpenid());
         UUID id = placeOne(store, token, "beef-noodles-l", 1);
-        await().atMost(Duration.ofSeconds(10)).until(updates::live);
+        // A test before may have just brought Redis back.
+        await().atMost(Duration.ofSeconds(30)).until(updates::live);
 
         try (EventStream events = EventStream.open(baseUrl, id, token)) {
             assertThat(events.next().get("state").asText()).isEqualTo("PENDING_PAYMENT");
@@ -147,6 +152,41 @@ class DinerOrderApiIT {
             assertThat(paid.get("state").asText()).isEqualTo("PAID");
         } finally {
             embedded.start();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(updates::live);
+    }
+
+    /**
+     * A Redis that hangs instead of refusing (here: {@code DEBUG SLEEP}) must not hold up the
+     * database polling: the change arrives while Redis is still asleep, long before the Redis
+     * client would give up on its commands.
+     */
+    @Test
+    void stateChangeReachesTheLiveStreamWhileRedisHangs() throws Exception {
+        PlacementFixture.Store store = fixture.store(MenuFixtures.menu());
+        String token = fixture.token(freshOpenid());
+        UUID id = placeOne(store, token, "lemon-tea-std", 1);
+        await().atMost(Duration.ofSeconds(30)).until(updates::live);
+        EmbeddedRedis redis = EmbeddedRedis.shared();
+        try (EventStream events = EventStream.open(baseUrl, id, token);
+                Socket sleeper = new Socket(redis.host(), redis.port())) {
+            assertThat(events.next().get("state").asText()).isEqualTo("PENDING_PAYMENT");
+            long asleepAt = System.nanoTime();
+            OutputStream out = sleeper.getOutputStream();
+            out.write("DEBUG SLEEP 12\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+
+            transitions.recordPayment(id, 800, PAYMENT);
+            JsonNode paid =
+                    await().atMost(Duration.ofSeconds(10)).until(events::poll, e -> e != null);
+            assertThat(paid.get("state").asText()).isEqualTo("PAID");
+            assertThat(Duration.ofNanos(System.nanoTime() - asleepAt))
+                    .as("the change came by polling while Redis slept, not after it woke")
+                    .isLessThan(Duration.ofSeconds(11));
+            sleeper.setSoTimeout(30_000);
+            assertThat(sleeper.getInputStream().read())
+                    .as("Redis answers DEBUG SLEEP")
+                    .isEqualTo('+');
         }
         await().atMost(Duration.ofSeconds(30)).until(updates::live);
     }
@@ -342,16 +382,7 @@ class DinerOrderApiIT {
                             .thenApply(
                                     r -> {
                                         Thread reader =
-                                                new Thread(
-                                                        () ->
-                                                                r.body()
-                                                                        .filter(
-                                                                                l ->
-                                                                                        l
-                                                                                                .startsWith(
-                                                                                                        "data:"))
-                                                                        .forEach(this::add),
-                                                        "sse-test-reader");
+                                                new Thread(() -> read(r.body()), "sse-test-reader");
                                         reader.setDaemon(true);
                                         reader.start();
                                         return r;
@@ -373,6 +404,15 @@ class DinerOrderApiIT {
             assertThat(r.headers().firstValue("Content-Type").orElse(""))
                     .startsWith("text/event-stream");
             return stream;
+        }
+
+        /** Reads events until the stream ends or the test closes it. */
+        private void read(Stream<String> lines) {
+            try {
+                lines.filter(l -> l.startsWith("data:")).forEach(this::add);
+            } catch (UncheckedIOException closed) {
+                // close() ended the stream; awaitility would report this as a test failure.
+            }
         }
 
         private void add(String line) {
