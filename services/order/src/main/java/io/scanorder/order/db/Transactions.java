@@ -82,9 +82,12 @@ public class Transactions {
                 }
                 retries.increment();
                 Duration pause = policy.backoffAfter(attempt);
+                // The database's reason (PostgreSQL: which SSI check, e.g. "Canceled on
+                // identification as a pivot, during write") tells which statement conflicts.
                 LOG.debugf(
-                        "transaction '%s' hit a serialization failure on attempt %d; retrying in %d ms",
-                        name, attempt, pause.toMillis());
+                        "transaction '%s' hit a serialization failure on attempt %d; retrying in %d"
+                                + " ms: %s",
+                        name, attempt, pause.toMillis(), e.getMessage());
                 sleep(pause, name, attempt, e);
             }
         }

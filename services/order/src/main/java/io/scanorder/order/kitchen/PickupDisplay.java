@@ -170,7 +170,9 @@ public class PickupDisplay {
                 c.prepareStatement(
                         "SELECT o.pickup_number FROM orders o JOIN stores s"
                                 + " ON s.store_id = o.store_id WHERE s.store_code = ?"
-                                + " AND o.state = 'READY'"
+                                // waiting_state = state for READY orders; indexed, state is
+                                // not (V12: state moves stay heap-only updates)
+                                + " AND o.waiting_state = 'READY'"
                                 + " ORDER BY o.updated_at DESC, o.pickup_number DESC LIMIT ?")) {
             ps.setString(1, storeCode);
             ps.setInt(2, limit);

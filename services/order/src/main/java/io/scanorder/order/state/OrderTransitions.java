@@ -1,6 +1,5 @@
 package io.scanorder.order.state;
 
-import io.scanorder.order.db.TransactionFailedException;
 import io.scanorder.order.db.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -14,7 +13,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Applies order state transitions: each move is checked against {@link OrderStateMachine}, written
@@ -62,37 +60,11 @@ public class OrderTransitions {
      */
     public MoveResult move(UUID orderId, OrderState target, Actor actor, String reason) {
         String why = checkReason(reason);
-        MoveResult result = null;
-        for (int round = 1; result == null; round++) {
-            try {
-                result =
-                        transactions.inTransaction(
-                                "order-move", c -> moveIn(c, orderId, target, actor, why));
-            } catch (TransactionFailedException e) {
-                if (!Transactions.SERIALIZATION_FAILURE.equals(e.sqlState())
-                        || round >= MOVE_ROUNDS) {
-                    throw e;
-                }
-                // PostgreSQL's page-level predicate locks make moves of different orders
-                // conflict now and then (CockroachDB tracks rows); a move is idempotent, so one
-                // more round after a short random pause beats handing the caller ABORTED.
-                pause(round);
-            }
-        }
+        MoveResult result =
+                transactions.inTransaction(
+                        "order-move", c -> moveIn(c, orderId, target, actor, why));
         afterCommit(result);
         return result;
-    }
-
-    /** Rounds of {@link Transactions} retries a single move gets before it reports ABORTED. */
-    static final int MOVE_ROUNDS = 3;
-
-    private static void pause(int round) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(50L * round, 200L * round));
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying an order move", ie);
-        }
     }
 
     /**

@@ -26,7 +26,8 @@ public class PaymentTimeoutCloser {
 
     private static final String OVERDUE =
             "SELECT o.order_id FROM orders o JOIN stores s ON s.store_id = o.store_id"
-                    + " WHERE o.state = 'PENDING_PAYMENT'"
+                    // waiting_state = state for PENDING_PAYMENT orders; indexed, state is not
+                    + " WHERE o.waiting_state = 'PENDING_PAYMENT'"
                     + " AND COALESCE(o.payment_deadline, o.created_at"
                     + " + COALESCE(s.order_timeout_seconds, ?) * INTERVAL '1 second') <= ?"
                     + " ORDER BY o.created_at LIMIT ?";

@@ -107,7 +107,12 @@ public final class OrderFixture {
     /** Inserts a PENDING_PAYMENT order created at {@code createdAt}, with one line and an event. */
     public UUID pendingOrder(Store store, Instant createdAt, Instant paymentDeadline)
             throws SQLException {
-        UUID orderId = UUID.randomUUID();
+        return pendingOrder(store, UUID.randomUUID(), createdAt, paymentDeadline);
+    }
+
+    /** Inserts a PENDING_PAYMENT order with the given id (e.g. one next to another's key). */
+    public UUID pendingOrder(Store store, UUID orderId, Instant createdAt, Instant paymentDeadline)
+            throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             try (PreparedStatement ps =
@@ -155,7 +160,12 @@ public final class OrderFixture {
 
     /** A new order moved along the kitchen path (paid in full first) up to {@code state}. */
     public UUID orderIn(Store store, OrderState state) throws SQLException {
-        UUID id = pendingOrder(store);
+        return orderIn(store, state, UUID.randomUUID());
+    }
+
+    /** Like {@link #orderIn(Store, OrderState)}, with the given order id. */
+    public UUID orderIn(Store store, OrderState state, UUID orderId) throws SQLException {
+        UUID id = pendingOrder(store, orderId, Instant.now(), null);
         if (state == OrderState.PENDING_PAYMENT) {
             return id;
         }
