@@ -280,7 +280,17 @@ public final class AgentApplication implements AutoCloseable {
 
         @Override
         public PrintResult print(KitchenTicket ticket) {
-            PrintResult result = delegate.print(ticket);
+            return print(ticket, JobProgress.NONE);
+        }
+
+        /**
+         * Forwarded, not left to the interface's default: the default can only say "sending" up
+         * front, so the journal would never learn that a whole job had left and a restart would
+         * have to answer every ticket in hand INTERRUPTED.
+         */
+        @Override
+        public PrintResult print(KitchenTicket ticket, JobProgress progress) {
+            PrintResult result = delegate.print(ticket, progress);
             observe(result.status());
             return result;
         }

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@link PrinterDriver} for an ESC/POS network printer on raw TCP (port 9100). Each job opens a
  * connection, checks DLE EOT status, sends every copy, and checks status again: the printer answers
- * the second request only after it has processed the job, so a clean answer confirms it.
+ * the second request only after it has processed the job, so a clean answer confirms it. The caller
+ * hears (through {@link JobProgress}) just before the first byte of the job is written and once all
+ * of it is in the connection.
  *
  * <p>Every step has a timeout and a watchdog closes the connection when the whole job overruns, so
  * a printer that stops answering, or a peer that sends garbage, cannot hang the agent.
@@ -75,11 +77,11 @@ public final class EscPosPrinterDriver implements PrinterDriver, AutoCloseable {
 
     @Override
     public PrintResult print(KitchenTicket ticket) {
-        return print(ticket, () -> {});
+        return print(ticket, JobProgress.NONE);
     }
 
     @Override
-    public PrintResult print(KitchenTicket ticket, Runnable jobSent) {
+    public PrintResult print(KitchenTicket ticket, JobProgress progress) {
         byte[] job = encode(ticket);
         Duration budget =
                 settings.connectTimeout()
@@ -94,10 +96,12 @@ public final class EscPosPrinterDriver implements PrinterDriver, AutoCloseable {
                     return PrintResult.failed(
                             before.failure().get(), "not printed: " + before.problem(), before);
                 }
+                // only a status request has gone out so far: the job may still go anywhere
+                progress.sending();
                 socket.getOutputStream().write(job);
                 socket.getOutputStream().flush();
                 // in the kernel's send buffer: it reaches the printer even if this process dies
-                jobSent.run();
+                progress.sent();
                 PrinterStatus after = query(socket, settings.printTimeout());
                 if (after.failure().isPresent()) {
                     return PrintResult.failed(

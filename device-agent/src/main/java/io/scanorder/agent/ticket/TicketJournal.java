@@ -18,9 +18,11 @@ import java.util.zip.CRC32C;
 /**
  * The agent's local memory of tickets, so that a restart (even after kill -9 or power loss) neither
  * loses a received ticket nor prints one twice: an append-only file of state changes RECEIVED (with
- * the payload) -&gt; PRINTING -&gt; PRINTED or FAILED (with the ack to send) -&gt; ACKED, each
- * forced to disk before the change is acted on. A ticket found PRINTING after a restart was
- * interrupted mid-job and is never printed again here.
+ * the payload) -&gt; PRINTING -&gt; SENT -&gt; PRINTED or FAILED (with the ack to send) -&gt;
+ * ACKED, each forced to disk before the change is acted on. PRINTING is written just before the
+ * first byte of the job goes to the printer, so a ticket still RECEIVED after a restart never
+ * reached it (printed then), and one found PRINTING may be (partly) on paper and is never printed
+ * again automatically.
  *
  * <p>Record layout: {@code int length, int crc32c, byte state, short idLength, id (UTF-8),
  * payload}; length and CRC cover everything after them. On open, records are replayed up to the
@@ -39,7 +41,11 @@ public final class TicketJournal implements AutoCloseable {
         PRINTED,
         /** The server has the ack: nothing left to do. */
         ACKED,
-        /** Handed to the printer; the outcome is not known yet. */
+        /**
+         * The job is being written to the printer: some of it may be on paper whatever happens
+         * next. (Journals written before this meaning wrote it before connecting; a restart treats
+         * both alike: maybe on paper.)
+         */
         PRINTING,
         /** Not printed (or unknown after an interruption); the FAILED ack is decided, not sent. */
         FAILED,
@@ -101,7 +107,10 @@ public final class TicketJournal implements AutoCloseable {
         return true;
     }
 
-    /** Records that the ticket is about to go to the printer. */
+    /**
+     * Records that the first byte of the job is about to be written to the printer (not earlier:
+     * until then a restart may still print the ticket).
+     */
     public synchronized void printing(String ticketId) {
         move(ticketId, State.RECEIVED, State.PRINTING, new byte[0]);
     }

@@ -13,12 +13,26 @@ import java.lang.System.Logger.Level;
  * once, then ack; on a redelivery re-send the ack instead of printing again; after a restart finish
  * whatever the journal says is unfinished.
  *
- * <p>At most once on paper: PRINTING is journaled before the job goes to the printer, and a ticket
- * found PRINTING after a restart (the agent died mid-job, so nobody knows what reached the paper)
- * is never printed again; it is answered FAILED with reason {@code INTERRUPTED} so the server
- * decides (staff check, or the backup device). A ticket found SENT (the whole job had left for the
- * printer when the agent died) is on paper if the printer is ready now: it is acked PRINTED, so no
- * backup prints it a second time; if the printer reports a problem it is INTERRUPTED as well.
+ * <p>Exactly once on paper, or an honest "check the printer": the journal says PRINTING just before
+ * the first byte of the job goes to the printer and SENT once all of it is in the printer's
+ * connection. After a restart:
+ *
+ * <ul>
+ *   <li>RECEIVED (the agent stopped while connecting or reading the printer's status: no byte of
+ *       the job had left) is printed now, here;
+ *   <li>SENT (the printer carried on with the whole job by itself) is acked PRINTED if the printer
+ *       is ready now, so no backup prints it a second time;
+ *   <li>PRINTING (part of the job may be on paper), or SENT with a printer that now reports a
+ *       problem, is never printed again anywhere automatically: it is answered FAILED with reason
+ *       {@code INTERRUPTED}, which tells the server "maybe on paper, staff must check" (the order
+ *       service does not send it to another printer).
+ * </ul>
+ *
+ * The same holds while running: a job that went out but whose confirmation never came (printer
+ * unreachable or garbled after the job) is answered {@code INTERRUPTED}, not {@code
+ * PRINTER_UNREACHABLE}, because the printer may well have printed it. A printer that says it
+ * stopped (paper out, cover open) keeps its own reason: the ticket is incomplete and the backup
+ * prints it.
  */
 public final class TicketProcessor {
 
@@ -137,15 +151,18 @@ public final class TicketProcessor {
 
     private Outcome interrupted(String ticketId) {
         LOG.log(
-                Level.WARNING,
+                Level.ERROR,
                 "ticket "
                         + ticketId
-                        + " was at the printer when the agent stopped; not printing it again");
+                        + " was being sent to the printer when the agent stopped: it may be partly"
+                        + " or fully on paper; not printing it again. Staff: check the printer and"
+                        + " reprint the order's ticket if it is missing or torn");
         return fail(
                 TicketAck.failed(
                         ticketId,
                         FailureReason.INTERRUPTED,
-                        "agent stopped mid-print; check the paper, not reprinted here"));
+                        "agent stopped while the job was being sent; it may be on paper: check the"
+                                + " printer, reprint if missing"));
     }
 
     /**
@@ -157,20 +174,22 @@ public final class TicketProcessor {
         PrinterStatus now = printer.status();
         if (now.failure().isPresent()) {
             LOG.log(
-                    Level.WARNING,
+                    Level.ERROR,
                     "ticket "
                             + ticketId
                             + " had been sent to the printer when the agent stopped and the"
                             + " printer now reports "
                             + now.problem()
-                            + "; not printing it again");
+                            + "; it may be on paper, not printing it again. Staff: check the"
+                            + " printer and reprint the order's ticket if it is missing or torn");
             return fail(
                     TicketAck.failed(
                             ticketId,
                             FailureReason.INTERRUPTED,
                             "agent stopped after sending the job and the printer now reports "
                                     + now.problem()
-                                    + "; check the paper, not reprinted here"));
+                                    + "; it may be on paper: check the printer, reprint if"
+                                    + " missing"));
         }
         LOG.log(
                 Level.INFO,
@@ -199,23 +218,70 @@ public final class TicketProcessor {
     }
 
     private Outcome print(KitchenTicket ticket) {
-        journal.printing(ticket.ticketId());
-        PrintResult result = printer.print(ticket, () -> journal.sent(ticket.ticketId()));
+        String ticketId = ticket.ticketId();
+        Progress progress = new Progress(ticketId);
+        PrintResult result = printer.print(ticket, progress);
         if (result.confirmed()) {
-            journal.printed(ticket.ticketId());
-            return ack(TicketAck.printed(ticket.ticketId()))
-                    ? Outcome.PRINTED
-                    : Outcome.PRINTED_ACK_PENDING;
+            journal.printed(ticketId);
+            return ack(TicketAck.printed(ticketId)) ? Outcome.PRINTED : Outcome.PRINTED_ACK_PENDING;
+        }
+        if (progress.started && unconfirmedMayHavePrinted(result.reason())) {
+            // the job went out and no answer came back: on paper or not, nobody here knows
+            LOG.log(
+                    Level.ERROR,
+                    "ticket "
+                            + ticketId
+                            + " was sent to the printer but not confirmed ("
+                            + result.detail()
+                            + "): it may be on paper; not printing it again. Staff: check the"
+                            + " printer and reprint the order's ticket if it is missing");
+            return fail(
+                    TicketAck.failed(
+                            ticketId,
+                            FailureReason.INTERRUPTED,
+                            "sent to the printer but not confirmed ("
+                                    + result.reason()
+                                    + ": "
+                                    + result.detail()
+                                    + "); it may be on paper: check the printer, reprint if"
+                                    + " missing"));
         }
         LOG.log(
                 Level.WARNING,
-                "ticket "
-                        + ticket.ticketId()
-                        + " not printed: "
-                        + result.reason()
-                        + " "
-                        + result.detail());
-        return fail(TicketAck.failed(ticket.ticketId(), result.reason(), result.detail()));
+                "ticket " + ticketId + " not printed: " + result.reason() + " " + result.detail());
+        return fail(TicketAck.failed(ticketId, result.reason(), result.detail()));
+    }
+
+    /**
+     * After the job went out, no answer (unreachable) or a garbled one (printer error) says nothing
+     * about the paper; paper out and cover open are the printer saying it stopped.
+     */
+    private static boolean unconfirmedMayHavePrinted(FailureReason reason) {
+        return reason == FailureReason.PRINTER_UNREACHABLE || reason == FailureReason.PRINTER_ERROR;
+    }
+
+    /** Journals each step of a job before the driver takes the next one. */
+    private final class Progress implements PrinterDriver.JobProgress {
+        private final String ticketId;
+        private boolean started;
+
+        Progress(String ticketId) {
+            this.ticketId = ticketId;
+        }
+
+        @Override
+        public void sending() {
+            // on disk before the first byte leaves: a restart then knows it may be on paper
+            journal.printing(ticketId);
+            started = true;
+        }
+
+        @Override
+        public void sent() {
+            journal.sent(ticketId);
+            // a restart from here on acks it PRINTED if the printer is ready
+            LOG.log(Level.INFO, "ticket " + ticketId + ": the whole job is at the printer");
+        }
     }
 
     /** Sends and, once the server has it, journals ACKED; false if it has to be retried. */

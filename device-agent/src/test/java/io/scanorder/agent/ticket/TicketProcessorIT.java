@@ -2,6 +2,7 @@ package io.scanorder.agent.ticket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -237,6 +239,175 @@ class TicketProcessorIT {
         assertThat(printer.jobs()).hasSize(1);
     }
 
+    @Test
+    void agentKilledBeforeTheFirstByteOfTheJobPrintsItOnceAfterRestart() throws Exception {
+        try (TicketJournal journal = TicketJournal.open(journalFile())) {
+            TicketProcessor dying =
+                    new TicketProcessor(
+                            journal,
+                            codec,
+                            new DiesBeforeSending(driver),
+                            payload -> acks.add(new String(payload, StandardCharsets.UTF_8)));
+            assertThatThrownBy(() -> dying.onPayload(ticket("T-10")))
+                    .isInstanceOf(SimulatedKill.class);
+            // connected and read the status, but no byte of the job left
+            assertThat(journal.state("T-10")).contains(State.RECEIVED);
+        }
+        assertThat(printer.jobs()).isEmpty();
+
+        try (TicketJournal journal = TicketJournal.open(journalFile())) {
+            TicketProcessor restarted = agent(journal);
+            restarted.recover();
+            assertThat(journal.state("T-10")).contains(State.ACKED);
+            assertThat(restarted.onPayload(ticket("T-10"))).isEqualTo(Outcome.DUPLICATE);
+        }
+        assertThat(printer.jobs()).hasSize(1);
+        assertThat(acks).hasSize(2).allMatch(a -> a.contains("\"PRINTED\""));
+    }
+
+    @Test
+    void agentKilledWhileTheJobWasGoingOutAnswersInterruptedAndNothingPrintsItAgain()
+            throws Exception {
+        try (TicketJournal journal = TicketJournal.open(journalFile())) {
+            TicketProcessor dying =
+                    new TicketProcessor(
+                            journal,
+                            codec,
+                            new DiesWhileSending(driver),
+                            payload -> acks.add(new String(payload, StandardCharsets.UTF_8)));
+            assertThatThrownBy(() -> dying.onPayload(ticket("T-11")))
+                    .isInstanceOf(SimulatedKill.class);
+            assertThat(journal.state("T-11")).contains(State.PRINTING);
+        }
+
+        try (TicketJournal journal = TicketJournal.open(journalFile())) {
+            TicketProcessor restarted = agent(journal);
+            restarted.recover();
+            assertThat(restarted.onPayload(ticket("T-11"))).isEqualTo(Outcome.DUPLICATE);
+        }
+
+        JsonNode ack = json(acks.get(0));
+        assertThat(ack.get("status").asText()).isEqualTo("FAILED");
+        assertThat(ack.get("reason").asText()).isEqualTo("INTERRUPTED");
+        assertThat(ack.get("detail").asText()).contains("may be on paper");
+        assertThat(acks).hasSize(2);
+        assertThat(acks.get(1)).isEqualTo(acks.get(0));
+        assertThat(printer.jobs()).isEmpty();
+    }
+
+    @Test
+    void jobSentButNeverConfirmedIsAnsweredInterruptedBecauseThePrinterMayStillPrintIt()
+            throws Exception {
+        // the printer takes the job but answers the status after it too late for the driver
+        printer.slow(Duration.ofMillis(300));
+        try (EscPosPrinterDriver impatient =
+                        new EscPosPrinterDriver(
+                                new Settings(
+                                        "127.0.0.1",
+                                        printer.port(),
+                                        Duration.ofSeconds(3),
+                                        Duration.ofSeconds(3),
+                                        Duration.ofMillis(500)),
+                                new TicketLayout(PaperWidth.MM58, ZoneId.of("Asia/Shanghai")));
+                TicketJournal journal = TicketJournal.open(journalFile())) {
+            TicketProcessor agent =
+                    new TicketProcessor(
+                            journal,
+                            codec,
+                            impatient,
+                            payload -> acks.add(new String(payload, StandardCharsets.UTF_8)));
+
+            assertThat(agent.onPayload(ticket("T-12"))).isEqualTo(Outcome.FAILED);
+
+            JsonNode ack = json(acks.get(0));
+            assertThat(ack.get("reason").asText()).isEqualTo("INTERRUPTED");
+            assertThat(ack.get("detail").asText()).contains("PRINTER_UNREACHABLE");
+            // and indeed the printer finishes the job: a backup printing it would be a second copy
+            await().atMost(Duration.ofSeconds(30)).until(() -> printer.jobs().size() == 1);
+            assertThat(agent.onPayload(ticket("T-12"))).isEqualTo(Outcome.DUPLICATE);
+        }
+        assertThat(printer.jobs()).hasSize(1);
+    }
+
+    @Test
+    void paperOutFoundBeforeTheJobLeavesIsAnsweredPaperOutSoTheBackupMayPrintIt() throws Exception {
+        printer.paperOut(true);
+        List<String> steps = new CopyOnWriteArrayList<>();
+        PrintResult result =
+                driver.print(
+                        codec.decode(ticket("T-13")),
+                        new PrinterDriver.JobProgress() {
+                            @Override
+                            public void sending() {
+                                steps.add("sending");
+                            }
+
+                            @Override
+                            public void sent() {
+                                steps.add("sent");
+                            }
+                        });
+        assertThat(result.reason()).isEqualTo(io.scanorder.agent.printer.FailureReason.PAPER_OUT);
+        assertThat(steps).isEmpty();
+        printer.paperOut(false);
+
+        result =
+                driver.print(
+                        codec.decode(ticket("T-13")),
+                        new PrinterDriver.JobProgress() {
+                            @Override
+                            public void sending() {
+                                // nothing of this job may be at the printer yet
+                                steps.add("sending with " + printer.jobs().size() + " job(s)");
+                            }
+
+                            @Override
+                            public void sent() {
+                                steps.add("sent");
+                            }
+                        });
+        assertThat(result.confirmed()).isTrue();
+        assertThat(steps).containsExactly("sending with 0 job(s)", "sent");
+    }
+
+    /** Reads the printer's status as a job would, then dies before writing the job. */
+    private record DiesBeforeSending(PrinterDriver delegate) implements PrinterDriver {
+        @Override
+        public PrintResult print(KitchenTicket ticket) {
+            throw new AssertionError("the processor must let the driver report progress");
+        }
+
+        @Override
+        public PrintResult print(KitchenTicket ticket, JobProgress progress) {
+            delegate.status();
+            throw new SimulatedKill();
+        }
+
+        @Override
+        public PrinterStatus status() {
+            return delegate.status();
+        }
+    }
+
+    /** Dies right after saying the job starts to leave, as kill -9 in the middle of a write. */
+    private record DiesWhileSending(PrinterDriver delegate) implements PrinterDriver {
+        @Override
+        public PrintResult print(KitchenTicket ticket) {
+            throw new AssertionError("the processor must let the driver report progress");
+        }
+
+        @Override
+        public PrintResult print(KitchenTicket ticket, JobProgress progress) {
+            progress.sending();
+            throw new SimulatedKill();
+        }
+
+        @Override
+        public PrinterStatus status() {
+            return delegate.status();
+        }
+    }
+
     /** Hands the job to the real driver, then dies as kill -9 would before hearing back. */
     private record DiesAfterSending(PrinterDriver delegate) implements PrinterDriver {
         @Override
@@ -245,8 +416,8 @@ class TicketProcessorIT {
         }
 
         @Override
-        public PrintResult print(KitchenTicket ticket, Runnable jobSent) {
-            delegate.print(ticket, jobSent);
+        public PrintResult print(KitchenTicket ticket, JobProgress progress) {
+            delegate.print(ticket, progress);
             throw new SimulatedKill();
         }
 
@@ -259,7 +430,7 @@ class TicketProcessorIT {
     /** Stands for kill -9: nothing after it in the ticket path runs. */
     private static final class SimulatedKill extends RuntimeException {
         SimulatedKill() {
-            super("simulated kill -9 after the job left", null, false, false);
+            super("simulated kill -9", null, false, false);
         }
     }
 

@@ -142,6 +142,22 @@ public class DeviceMessages {
                             "device %s of store %s could not print ticket %s (%s): routing it to"
                                     + " another device",
                             t.deviceId(), t.storeCode(), ticketId, reason);
+            case UNCERTAIN -> {
+                metrics.uncertainTicket(t.storeCode(), t.deviceId());
+                LOG.errorf(
+                        "ticket %s (pickup number %s) may be on paper at device %s of store %s:"
+                                + " %s. It is NOT sent to another printer (that could print it"
+                                + " twice). Staff: look at printer %s for pickup number %s; if"
+                                + " the ticket is missing or torn, give the kitchen the order from"
+                                + " the staff screen; then advance the order to COOKING",
+                        ticketId,
+                        r.pickupNumber(),
+                        t.deviceId(),
+                        t.storeCode(),
+                        json.path("detail").asText("interrupted mid-print"),
+                        t.deviceId(),
+                        r.pickupNumber());
+            }
             case STALE ->
                     LOG.debugf(
                             "late FAILED ack of ticket %s from %s ignored: it went elsewhere",

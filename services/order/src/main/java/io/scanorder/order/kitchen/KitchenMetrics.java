@@ -39,6 +39,7 @@ public class KitchenMetrics {
     static final String OUTBOX_BACKLOG = "scanorder.outbox.backlog";
     static final String OUTBOX_OLDEST = "scanorder.outbox.oldest.pending.seconds";
     static final String HEARTBEATS_QUEUED = "scanorder.device.heartbeats.queued";
+    static final String UNCERTAIN = "scanorder.kitchen.tickets.uncertain";
     private static final List<String> ALARMS =
             List.of("PAPER_OUT", "PAPER_LOW", "COVER_OPEN", "PRINTER_UNREACHABLE");
 
@@ -121,6 +122,27 @@ public class KitchenMetrics {
                                 + " acknowledged, KDS acks repeating or behind the recorded status")
                 .register(registry)
                 .increment();
+    }
+
+    /**
+     * A ticket that may be on paper at {@code device} (INTERRUPTED ack): parked for staff, not
+     * routed to another device.
+     */
+    void uncertainTicket(String store, String device) {
+        Counter.builder(UNCERTAIN)
+                .description(
+                        "Kitchen tickets a device answered INTERRUPTED (maybe on paper): not sent"
+                                + " to another printer, left for staff to check")
+                .tag("store", store)
+                .tag("device", device)
+                .register(registry)
+                .increment();
+    }
+
+    /** How many tickets {@code device} of {@code store} left uncertain (for tests). */
+    double uncertain(String store, String device) {
+        Counter c = registry.find(UNCERTAIN).tag("store", store).tag("device", device).counter();
+        return c == null ? 0 : c.count();
     }
 
     /** A KDS ack from a device the ticket is not routed to (ignored), by its status. */
@@ -303,6 +325,10 @@ public class KitchenMetrics {
                                                     + " JOIN orders o ON o.order_id = t.order_id"
                                                     + " JOIN stores s ON s.store_id = o.store_id"
                                                     + " WHERE t.state <> 'ACKED'"
+                                                    // parked for staff: nothing left to send
+                                                    + " AND NOT (t.state = 'FAILED' AND"
+                                                    + " COALESCE(t.failure_reason, '') ="
+                                                    + " 'INTERRUPTED')"
                                                     + " GROUP BY s.store_code, t.device_id");
                             ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {

@@ -24,8 +24,9 @@ import java.util.UUID;
 /**
  * The database side of kitchen dispatch: claims due outbox rows with a lease (a conditional UPDATE,
  * so of several replicas exactly one gets a row, portable to CockroachDB), routes each ticket,
- * records publishes with retry back-off, and applies device acks (ACKED, or FAILED and routed
- * again) with the order moves they cause. No MQTT here: {@link TicketDispatcher} publishes.
+ * records publishes with retry back-off, and applies device acks (ACKED; FAILED and routed again;
+ * or, for a ticket that may be on paper, parked for staff) with the order moves they cause. No MQTT
+ * here: {@link TicketDispatcher} publishes.
  *
  * <p>Every unit of work is short and takes its row locks in one order: the kitchen ticket, then its
  * outbox row, then the order (so lease updates and acks never deadlock). Only the first publish of
@@ -56,11 +57,28 @@ public class TicketOutbox {
         REROUTED,
         /** A FAILED ack from a device the ticket is no longer routed to. */
         STALE,
+        /**
+         * A FAILED ack with reason {@code INTERRUPTED}: the ticket may be on paper at that device
+         * (its agent stopped, or lost the printer, after the job went out). Not routed anywhere
+         * else, which could print it twice; left for staff to check (it stays FAILED with that
+         * reason, its outbox row is completed, the order waits in DISPATCHING).
+         */
+        UNCERTAIN,
         UNKNOWN_TICKET
     }
 
-    /** Applied ack, with the ticket's age for the print latency histogram. */
-    record AckResult(AckOutcome outcome, Duration sinceAccepted) {}
+    /**
+     * Applied ack, with the ticket's age for the print latency histogram, and its order's pickup
+     * number when the outcome is UNCERTAIN (what staff look for on the printer), else null.
+     */
+    record AckResult(AckOutcome outcome, Duration sinceAccepted, String pickupNumber) {
+        AckResult(AckOutcome outcome, Duration sinceAccepted) {
+            this(outcome, sinceAccepted, null);
+        }
+    }
+
+    /** The ack reason meaning "may be on paper": never routed to another device automatically. */
+    static final String MAYBE_PRINTED = "INTERRUPTED";
 
     /**
      * Claims up to {@code limit} due rows for {@code owner} until now + lease, in one short
@@ -299,7 +317,10 @@ public class TicketOutbox {
      * routed to another device: at once the first time, after {@code refusedAgain} when it was
      * refused before (so two devices that both refuse a ticket do not pass it back and forth in a
      * tight loop). A FAILED ack from a device the ticket has since been routed away from is stale
-     * and ignored.
+     * and ignored. A FAILED ack with reason {@value #MAYBE_PRINTED} (the job may be on paper there)
+     * is never routed again: the ticket stays FAILED with that reason for staff, its outbox row is
+     * completed ({@link AckOutcome#UNCERTAIN}; once only, a repeat is a DUPLICATE); a later PRINTED
+     * ack from the device still acks it.
      */
     AckResult ack(
             String storeCode,
@@ -319,10 +340,11 @@ public class TicketOutbox {
                             UUID orderId;
                             Instant created;
                             String routedTo;
+                            String failedFor;
                             try (PreparedStatement ps =
                                     c.prepareStatement(
-                                            "SELECT t.state, t.order_id, t.created_at, t.device_id"
-                                                    + " FROM kitchen_tickets t"
+                                            "SELECT t.state, t.order_id, t.created_at, t.device_id,"
+                                                    + " t.failure_reason FROM kitchen_tickets t"
                                                     + " WHERE t.ticket_id = ?"
                                                     + " AND t.content->>'storeCode' = ?")) {
                                 ps.setObject(1, ticketId);
@@ -335,6 +357,7 @@ public class TicketOutbox {
                                     orderId = (UUID) rs.getObject(2);
                                     created = rs.getTimestamp(3).toInstant();
                                     routedTo = rs.getString(4);
+                                    failedFor = rs.getString(5);
                                 }
                             }
                             if ("ACKED".equals(state)) {
@@ -342,6 +365,12 @@ public class TicketOutbox {
                             }
                             if (!printed && !deviceId.equals(routedTo)) {
                                 return new AckResult(AckOutcome.STALE, null);
+                            }
+                            if (!printed && MAYBE_PRINTED.equals(reason)) {
+                                if ("FAILED".equals(state) && MAYBE_PRINTED.equals(failedFor)) {
+                                    return new AckResult(AckOutcome.DUPLICATE, null);
+                                }
+                                return uncertain(c, ticketId, orderId, deviceId, now);
                             }
                             if (!printed) {
                                 Instant due = "FAILED".equals(state) ? now.plus(refusedAgain) : now;
@@ -555,6 +584,50 @@ public class TicketOutbox {
                 return OrderState.parse(rs.getString(1));
             }
         }
+    }
+
+    /**
+     * Parks a ticket that may be on paper at {@code deviceId}: FAILED with reason {@value
+     * #MAYBE_PRINTED} on that device, outbox row completed so no dispatcher publishes it again.
+     */
+    private static AckResult uncertain(
+            Connection c, UUID ticketId, UUID orderId, String deviceId, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE kitchen_tickets SET state = 'FAILED', failure_reason = ?,"
+                                + " device_id = ?, updated_at = ? WHERE ticket_id = ?")) {
+            ps.setString(1, MAYBE_PRINTED);
+            ps.setString(2, deviceId);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setObject(4, ticketId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE outbox SET completed_at = ?, claimed_by = NULL,"
+                                + " claimed_until = NULL, last_error = ? WHERE aggregate_id = ?"
+                                + " AND completed_at IS NULL")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(
+                    2,
+                    deviceId
+                            + " may have printed the ticket (interrupted mid-print): not routed"
+                            + " again, staff check the printer");
+            ps.setObject(3, ticketId);
+            ps.executeUpdate();
+        }
+        String pickup = null;
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT pickup_number FROM orders WHERE order_id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    pickup = rs.getString(1);
+                }
+            }
+        }
+        return new AckResult(AckOutcome.UNCERTAIN, null, pickup);
     }
 
     static void complete(Connection c, UUID ticketId, Instant now) throws SQLException {

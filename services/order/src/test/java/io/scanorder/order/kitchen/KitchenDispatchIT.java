@@ -273,6 +273,68 @@ class KitchenDispatchIT {
     }
 
     @Test
+    void anInterruptedAckLeavesTheTicketForStaffAndNeverSendsItToTheBackup() throws Exception {
+        FakeDevice primary = fakeDevice("cold-maybe");
+        FakeDevice backup = fakeDevice("cold-bystander");
+        register(primary.id, DeviceRole.DEVICE_ROLE_PRIMARY, "cold");
+        register(backup.id, DeviceRole.DEVICE_ROLE_BACKUP, "cold");
+        primary.heartbeat();
+        backup.heartbeat();
+        awaitPhase(primary.id, DevicePhase.DEVICE_PHASE_ONLINE);
+        awaitPhase(backup.id, DevicePhase.DEVICE_PHASE_ONLINE);
+        UUID order = fixture.orderIn(store, OrderState.PAID);
+        KitchenTestData.addLine(dataSource, order, 2, "cold", "Cucumber salad", 1, "");
+        transitions.move(order, OrderState.ACCEPTED, OrderFixture.STAFF, "accepted");
+        await().atMost(WAIT).until(() -> primary.tickets.size() == 1);
+        UUID ticket =
+                ticketIds(order).stream()
+                        .filter(primary.tickets.get(0)::contains)
+                        .map(UUID::fromString)
+                        .findFirst()
+                        .orElseThrow();
+        double uncertainBefore = metrics.uncertain(store.storeCode(), primary.id);
+        double duplicatesBefore = metrics.duplicates();
+
+        // The agent died while the job was going out: it may be on paper at the primary.
+        String interrupted =
+                "{\"ticketId\":\""
+                        + ticket
+                        + "\",\"status\":\"FAILED\",\"reason\":\"INTERRUPTED\","
+                        + "\"detail\":\"agent stopped while the job was being sent\"}";
+        primary.publish("acks", interrupted);
+
+        await().atMost(WAIT)
+                .until(() -> metrics.uncertain(store.storeCode(), primary.id) > uncertainBefore);
+        // a refused ticket would be routed again at once; give that every chance to happen
+        backup.heartbeat();
+        Thread.sleep(3_000);
+        assertThat(backup.tickets).as("tickets sent to the backup").isEmpty();
+        assertThat(primary.tickets).hasSize(1);
+        assertThat(
+                        strings(
+                                "SELECT t.state || ' ' || t.device_id || ' ' || t.failure_reason"
+                                        + " || ' ' || (o.completed_at IS NOT NULL)::TEXT"
+                                        + " FROM kitchen_tickets t JOIN outbox o"
+                                        + " ON o.aggregate_id = t.ticket_id WHERE t.ticket_id = ?",
+                                ticket))
+                .containsExactly("FAILED " + primary.id + " INTERRUPTED true");
+        assertThat(fixture.stateOf(order)).isEqualTo(OrderState.DISPATCHING);
+
+        // the agent repeats its answer to a redelivery: nothing new happens
+        primary.publish("acks", interrupted);
+        await().atMost(WAIT).until(() -> metrics.duplicates() > duplicatesBefore);
+        assertThat(metrics.uncertain(store.storeCode(), primary.id)).isEqualTo(uncertainBefore + 1);
+        assertThat(scrape())
+                .containsPattern(
+                        "scanorder_kitchen_tickets_uncertain_total\\{device=\""
+                                + primary.id
+                                + "\",store=\""
+                                + store.storeCode()
+                                + "\",?\\} 1\\.0");
+        assertThat(backup.tickets).isEmpty();
+    }
+
+    @Test
     void aDuplicatedAckNeverPrintsTwiceNorMovesTheOrderAgain() throws Exception {
         PrinterAgent hot = agent("hot-dup");
         register(hot.deviceId, DeviceRole.DEVICE_ROLE_PRIMARY, "hot");
