@@ -170,6 +170,11 @@ class ConfigPushIT {
     }
 
     private DeviceConfig printerConfig(String revision, int widthMm, int copies, int heartbeatS) {
+        return printerConfig(revision, widthMm, copies, true, heartbeatS);
+    }
+
+    private DeviceConfig printerConfig(
+            String revision, int widthMm, int copies, boolean cut, int heartbeatS) {
         return new DeviceConfig(
                 1,
                 revision,
@@ -179,7 +184,7 @@ class ConfigPushIT {
                 "PRIMARY",
                 List.of("hot"),
                 Duration.ofSeconds(heartbeatS),
-                new DeviceConfig.Printer(widthMm, copies, true));
+                new DeviceConfig.Printer(widthMm, copies, cut));
     }
 
     private void push(DeviceConfig config) throws Exception {
@@ -249,8 +254,23 @@ class ConfigPushIT {
             assertThat(job.text()).contains("T-58");
         }
         assertThat(printer.jobs().get(2).text()).contains("copy 2/2");
+        assertThat(printer.jobs()).allMatch(PrintedJob::cut);
         assertThat(agent.counters().configsApplied()).isEqualTo(1);
         assertThat(logLines).anyMatch(l -> l.startsWith("INFO applied config revision r-58x2"));
+    }
+
+    @Test
+    void printerWithoutCutterGetsItsCopiesFedOutToBeTornOff() throws Exception {
+        AgentApplication agent = startAgent();
+        push(printerConfig("r-nocut", 80, 2, false, 30));
+        await().atMost(WAIT).until(() -> revision(agent).equals(Optional.of("r-nocut")));
+
+        sendTicket("T-tear");
+
+        await().atMost(WAIT).until(() -> printer.jobs().size() == 2);
+        assertThat(printer.jobs()).noneMatch(PrintedJob::cut);
+        assertThat(printer.jobs().get(1).text()).contains("T-tear").contains("copy 2/2");
+        assertThat(printer.protocolErrors()).isEmpty();
     }
 
     @Test
