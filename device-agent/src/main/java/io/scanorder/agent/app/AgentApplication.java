@@ -177,8 +177,6 @@ public final class AgentApplication implements AutoCloseable {
      */
     public void start() throws InterruptedException {
         Startup.connect(transport);
-        // before tickets, so the retained config is in force for the first ticket it can be
-        pushed.subscribe(transport);
         // queued before the subscription, so recovery runs before any new ticket
         worker.execute(
                 guarded(
@@ -188,6 +186,9 @@ public final class AgentApplication implements AutoCloseable {
                             journal.compact();
                         }));
         Startup.subscribe(transport, DeviceChannel.TICKETS, (channel, payload) -> receive(payload));
+        // after tickets: tickets queued in the persistent session arrive right after connecting
+        // and need their handler at once; the stored config is in force already
+        pushed.subscribe(transport);
         heartbeat.start();
         long pollMs = settings.printerPoll().toMillis();
         timer.scheduleWithFixedDelay(this::queuePoll, 0, pollMs, TimeUnit.MILLISECONDS);

@@ -94,8 +94,8 @@ public final class DisplayApplication implements AutoCloseable {
      */
     public void start() throws InterruptedException {
         Startup.connect(transport);
-        pushed.subscribe(transport);
         Startup.subscribe(transport, DeviceChannel.DISPLAY, (channel, payload) -> receive(payload));
+        pushed.subscribe(transport);
         heartbeat.start();
         long ms = settings.printerPoll().toMillis();
         timer.scheduleWithFixedDelay(

@@ -130,8 +130,8 @@ public final class KdsApplication implements AutoCloseable {
         web.start();
         LOG.log(Level.INFO, "KDS page on port " + web.port());
         Startup.connect(transport);
-        pushed.subscribe(transport);
         Startup.subscribe(transport, DeviceChannel.TICKETS, (channel, payload) -> receive(payload));
+        pushed.subscribe(transport);
         heartbeat.start();
         timer.scheduleWithFixedDelay(() -> worker.execute(this::sendAcks), 1, 1, TimeUnit.SECONDS);
     }
