@@ -6,6 +6,7 @@ import io.scanorder.agent.app.KdsApplication;
 import io.scanorder.agent.config.AgentConfig;
 import io.scanorder.agent.config.AgentConfig.DeviceType;
 import io.scanorder.agent.config.AgentConfigException;
+import io.scanorder.agent.config.DeviceConfigFile;
 import io.scanorder.agent.led.LedBoardException;
 import io.scanorder.agent.led.LineProtocolLedBoard;
 import io.scanorder.agent.printer.EscPosPrinterDriver;
@@ -231,7 +232,8 @@ public final class AgentCli {
                 config.deviceId(),
                 config.heartbeatInterval(),
                 config.printerPoll(),
-                AgentMain.version());
+                AgentMain.version(),
+                DeviceConfigFile.besideJournal(config.journalFile()).path());
     }
 
     private static Thread stopHook(AutoCloseable agent, CountDownLatch stopped) {

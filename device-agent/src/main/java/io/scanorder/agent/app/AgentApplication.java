@@ -1,10 +1,15 @@
 package io.scanorder.agent.app;
 
+import io.scanorder.agent.config.AgentConfig.DeviceType;
+import io.scanorder.agent.config.DeviceConfig;
+import io.scanorder.agent.config.DeviceConfigFile;
 import io.scanorder.agent.heartbeat.DeviceHealth;
 import io.scanorder.agent.heartbeat.DeviceHealth.Cover;
 import io.scanorder.agent.heartbeat.DeviceHealth.Link;
 import io.scanorder.agent.heartbeat.DeviceHealth.Paper;
 import io.scanorder.agent.heartbeat.Heartbeat;
+import io.scanorder.agent.printer.PaperWidth;
+import io.scanorder.agent.printer.PrintOptions;
 import io.scanorder.agent.printer.PrintResult;
 import io.scanorder.agent.printer.PrinterDriver;
 import io.scanorder.agent.printer.PrinterStatus;
@@ -17,9 +22,11 @@ import io.scanorder.agent.ticket.TicketRejectedException;
 import io.scanorder.agent.transport.DeviceChannel;
 import io.scanorder.agent.transport.Transport;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,16 +54,34 @@ public final class AgentApplication implements AutoCloseable {
      * @param heartbeatInterval time between heartbeats
      * @param printerPoll time between printer status reads
      * @param agentVersion version sent in heartbeats
+     * @param pushedConfigFile where the last pushed config is kept across restarts; null to keep
+     *     none
      */
     public record Settings(
             String storeCode,
             String deviceId,
             Duration heartbeatInterval,
             Duration printerPoll,
-            String agentVersion) {
+            String agentVersion,
+            Path pushedConfigFile) {
         public Settings {
             Objects.requireNonNull(storeCode, "storeCode");
             Objects.requireNonNull(deviceId, "deviceId");
+        }
+
+        /** Settings that keep no pushed config across restarts. */
+        public Settings(
+                String storeCode,
+                String deviceId,
+                Duration heartbeatInterval,
+                Duration printerPoll,
+                String agentVersion) {
+            this(storeCode, deviceId, heartbeatInterval, printerPoll, agentVersion, null);
+        }
+
+        /** The store of pushed configs, or null. */
+        DeviceConfigFile configFile() {
+            return pushedConfigFile == null ? null : new DeviceConfigFile(pushedConfigFile);
         }
     }
 
@@ -72,6 +97,7 @@ public final class AgentApplication implements AutoCloseable {
     private final AlarmMonitor alarms;
     private final Heartbeat heartbeat;
     private final AgentCounters counters = new AgentCounters();
+    private final PushedConfig pushed;
     private final AtomicBoolean pollQueued = new AtomicBoolean();
     private final String ticketsTopic;
     private volatile PrinterStatus lastStatus;
@@ -114,6 +140,33 @@ public final class AgentApplication implements AutoCloseable {
                         settings.deviceId(),
                         settings.agentVersion(),
                         clock);
+        this.pushed =
+                new PushedConfig(
+                        settings.storeCode(),
+                        settings.deviceId(),
+                        DeviceType.PRINTER,
+                        settings.configFile(),
+                        counters,
+                        this::apply);
+        heartbeat.configRevision(pushed::revision);
+        // the last pushed settings hold from the first ticket on, broker or not
+        pushed.loadStored();
+    }
+
+    /** Makes a pushed config take effect: the next ticket and the next heartbeat use it. */
+    private void apply(DeviceConfig config) {
+        DeviceConfig.Printer p = config.printer();
+        boolean configured =
+                printer.configure(
+                        new PrintOptions(
+                                PaperWidth.ofMillimetres(p.paperWidthMm()), p.copies(), p.cut()));
+        if (!configured) {
+            LOG.log(
+                    Level.WARNING,
+                    "the printer driver cannot change paper width, copies or cut; it prints as"
+                            + " configured at start");
+        }
+        heartbeat.interval(config.heartbeatInterval());
     }
 
     /**
@@ -133,6 +186,9 @@ public final class AgentApplication implements AutoCloseable {
                             journal.compact();
                         }));
         Startup.subscribe(transport, DeviceChannel.TICKETS, (channel, payload) -> receive(payload));
+        // after tickets: tickets queued in the persistent session arrive right after connecting
+        // and need their handler at once; the stored config is in force already
+        pushed.subscribe(transport);
         heartbeat.start();
         long pollMs = settings.printerPoll().toMillis();
         timer.scheduleWithFixedDelay(this::queuePoll, 0, pollMs, TimeUnit.MILLISECONDS);
@@ -231,6 +287,16 @@ public final class AgentApplication implements AutoCloseable {
         return counters;
     }
 
+    /** The pushed config in force; empty while the agent runs with its file's settings. */
+    public Optional<DeviceConfig> pushedConfig() {
+        return pushed.current();
+    }
+
+    /** Time between heartbeats now (the pushed config's, else the agent file's). */
+    public Duration heartbeatInterval() {
+        return heartbeat.interval();
+    }
+
     /** Alarms the server has been told are active. */
     public Set<Alarm> activeAlarms() {
         return alarms.active();
@@ -300,6 +366,11 @@ public final class AgentApplication implements AutoCloseable {
             PrinterStatus status = delegate.status();
             observe(status);
             return status;
+        }
+
+        @Override
+        public boolean configure(PrintOptions options) {
+            return delegate.configure(options);
         }
 
         void observe(PrinterStatus status) {

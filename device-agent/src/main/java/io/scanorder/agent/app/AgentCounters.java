@@ -10,6 +10,8 @@ public final class AgentCounters {
     final AtomicLong printed = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong configsApplied = new AtomicLong();
+    final AtomicLong configsRefused = new AtomicLong();
 
     /** Payloads on the tickets topic dropped for being larger than a ticket can be. */
     public long droppedOversized() {
@@ -39,5 +41,15 @@ public final class AgentCounters {
     /** Redeliveries answered by repeating the ack. */
     public long duplicates() {
         return duplicates.get();
+    }
+
+    /** Pushed configs applied (a new revision, or the stored one at start). */
+    public long configsApplied() {
+        return configsApplied.get();
+    }
+
+    /** Pushed configs refused as unusable (the config in force was kept). */
+    public long configsRefused() {
+        return configsRefused.get();
     }
 }

@@ -2,6 +2,8 @@ package io.scanorder.agent.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scanorder.agent.config.AgentConfig.DeviceType;
+import io.scanorder.agent.config.DeviceConfig;
 import io.scanorder.agent.heartbeat.DeviceHealth;
 import io.scanorder.agent.heartbeat.DeviceHealth.Cover;
 import io.scanorder.agent.heartbeat.DeviceHealth.Link;
@@ -15,9 +17,11 @@ import io.scanorder.agent.transport.Transport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +45,7 @@ public final class DisplayApplication implements AutoCloseable {
     private final Transport transport;
     private final LedBoardDriver board;
     private final Heartbeat heartbeat;
+    private final PushedConfig pushed;
     private final String displayTopic;
     private final AgentCounters counters = new AgentCounters();
     private final ExecutorService worker =
@@ -68,6 +73,17 @@ public final class DisplayApplication implements AutoCloseable {
                         settings.deviceId(),
                         settings.agentVersion(),
                         clock);
+        // heartbeat interval (and, for printers, more) as the order service last pushed it
+        this.pushed =
+                new PushedConfig(
+                        settings.storeCode(),
+                        settings.deviceId(),
+                        DeviceType.LED_BOARD,
+                        settings.configFile(),
+                        counters,
+                        config -> heartbeat.interval(config.heartbeatInterval()));
+        heartbeat.configRevision(pushed::revision);
+        pushed.loadStored();
     }
 
     /**
@@ -79,6 +95,7 @@ public final class DisplayApplication implements AutoCloseable {
     public void start() throws InterruptedException {
         Startup.connect(transport);
         Startup.subscribe(transport, DeviceChannel.DISPLAY, (channel, payload) -> receive(payload));
+        pushed.subscribe(transport);
         heartbeat.start();
         long ms = settings.printerPoll().toMillis();
         timer.scheduleWithFixedDelay(
@@ -175,6 +192,16 @@ public final class DisplayApplication implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "showing pickup numbers failed", e);
         }
+    }
+
+    /** The pushed config in force; empty while the agent runs with its file's settings. */
+    public Optional<DeviceConfig> pushedConfig() {
+        return pushed.current();
+    }
+
+    /** Time between heartbeats now (the pushed config's, else the agent file's). */
+    public Duration heartbeatInterval() {
+        return heartbeat.interval();
     }
 
     /** Counters since start. */

@@ -2,6 +2,8 @@ package io.scanorder.agent.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scanorder.agent.config.AgentConfig.DeviceType;
+import io.scanorder.agent.config.DeviceConfig;
 import io.scanorder.agent.heartbeat.DeviceHealth;
 import io.scanorder.agent.heartbeat.DeviceHealth.Cover;
 import io.scanorder.agent.heartbeat.DeviceHealth.Link;
@@ -21,6 +23,7 @@ import io.scanorder.agent.transport.TransportException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +53,7 @@ public final class KdsApplication implements AutoCloseable {
     private final KdsBoard board = new KdsBoard();
     private final KdsWebServer web;
     private final Heartbeat heartbeat;
+    private final PushedConfig pushed;
     private final AgentCounters counters = new AgentCounters();
     private final String ticketsTopic;
     private final ConcurrentLinkedQueue<byte[]> unsentAcks = new ConcurrentLinkedQueue<>();
@@ -94,6 +98,17 @@ public final class KdsApplication implements AutoCloseable {
                         settings.deviceId(),
                         settings.agentVersion(),
                         clock);
+        // heartbeat interval (and, for printers, more) as the order service last pushed it
+        this.pushed =
+                new PushedConfig(
+                        settings.storeCode(),
+                        settings.deviceId(),
+                        DeviceType.KDS_TABLET,
+                        settings.configFile(),
+                        counters,
+                        config -> heartbeat.interval(config.heartbeatInterval()));
+        heartbeat.configRevision(pushed::revision);
+        pushed.loadStored();
     }
 
     /**
@@ -116,6 +131,7 @@ public final class KdsApplication implements AutoCloseable {
         LOG.log(Level.INFO, "KDS page on port " + web.port());
         Startup.connect(transport);
         Startup.subscribe(transport, DeviceChannel.TICKETS, (channel, payload) -> receive(payload));
+        pushed.subscribe(transport);
         heartbeat.start();
         timer.scheduleWithFixedDelay(() -> worker.execute(this::sendAcks), 1, 1, TimeUnit.SECONDS);
     }
@@ -222,6 +238,16 @@ public final class KdsApplication implements AutoCloseable {
     /** The port the page is served on. */
     public int pagePort() {
         return web.port();
+    }
+
+    /** The pushed config in force; empty while the agent runs with its file's settings. */
+    public Optional<DeviceConfig> pushedConfig() {
+        return pushed.current();
+    }
+
+    /** Time between heartbeats now (the pushed config's, else the agent file's). */
+    public Duration heartbeatInterval() {
+        return heartbeat.interval();
     }
 
     public AgentCounters counters() {

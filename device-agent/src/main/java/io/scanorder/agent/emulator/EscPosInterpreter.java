@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * Executes the ESC/POS subset a kitchen ticket needs, from one connection, one byte at a time:
  * ESC @, ESC ! n, GS ! n, ESC E n, ESC a n, ESC d n, FS &amp; / FS . (Chinese double-byte mode),
- * LF, CR, GS V (cut) and the real-time DLE EOT n status request. Anything else is recorded as a
- * protocol error and skipped.
+ * LF, CR, GS V (cut) and the real-time DLE EOT n status request. A feed of 4 or more lines (ESC d)
+ * after printed lines ends a receipt like a cut does, as tearing it off on a printer without a
+ * cutter. Anything else is recorded as a protocol error and skipped.
  *
  * <p>Text is decoded as GB18030 in Chinese mode (a multi-byte character prints double width) and as
  * single bytes otherwise, so Chinese sent without FS &amp; comes out as garbage, as on a real
@@ -24,9 +25,18 @@ final class EscPosInterpreter {
 
     /** Where rendered output goes. */
     interface Sink {
+        /** Feed that brings the last printed line past the tear bar. */
+        int TEAR_FEED_LINES = 4;
+
         void line(RenderedLine line);
 
         void cut();
+
+        /**
+         * The paper was fed past the tear bar (ESC d n, n &ge; {@value #TEAR_FEED_LINES}) after
+         * printed lines: on a printer without a cutter this ends a receipt.
+         */
+        void tornOff();
 
         void protocolError(String error);
     }
@@ -153,8 +163,14 @@ final class EscPosInterpreter {
                 if (line.size() > 0) {
                     endLine();
                 }
-                for (int i = 0; i < n; i++) {
-                    endLine();
+                if (n >= Sink.TEAR_FEED_LINES) {
+                    if (state.canPrint()) {
+                        sink.tornOff();
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        endLine();
+                    }
                 }
             }
             default -> error(String.format("unsupported command ESC 0x%02X", c));

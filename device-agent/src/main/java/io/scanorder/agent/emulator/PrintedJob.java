@@ -3,10 +3,21 @@ package io.scanorder.agent.emulator;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Everything printed between two cuts. */
-public record PrintedJob(List<RenderedLine> lines) {
+/**
+ * One receipt: everything printed up to a cut, or up to a feed past the tear bar on a printer
+ * without a cutter.
+ *
+ * @param lines the printed lines
+ * @param cut true if the printer cut it off, false if it was fed out to be torn off
+ */
+public record PrintedJob(List<RenderedLine> lines, boolean cut) {
     public PrintedJob {
         lines = List.copyOf(lines);
+    }
+
+    /** A receipt the printer cut off. */
+    public PrintedJob(List<RenderedLine> lines) {
+        this(lines, true);
     }
 
     /** The lines' text joined with '\n', as a person would read the paper. */

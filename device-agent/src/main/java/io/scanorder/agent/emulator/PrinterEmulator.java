@@ -22,9 +22,10 @@ import java.util.function.Consumer;
 
 /**
  * A network receipt printer on a TCP port (like port 9100 of a real one), for tests and local mode.
- * It executes the ESC/POS subset of {@link EscPosInterpreter}, keeps every job printed between two
- * cuts as text ({@link #jobs()}), answers DLE EOT status requests from its emulated hardware, and
- * can be told to run low on or out of paper, open its cover, drop off the network or be slow.
+ * It executes the ESC/POS subset of {@link EscPosInterpreter}, keeps every job printed up to a cut
+ * (or a feed past the tear bar) as text ({@link #jobs()}), answers DLE EOT status requests from its
+ * emulated hardware, and can be told to run low on or out of paper, open its cover, drop off the
+ * network or be slow.
  *
  * <p>Like a real printer it serves one connection at a time; others wait in the TCP backlog. A
  * connection idle for {@link #IDLE_TIMEOUT} is closed.
@@ -87,7 +88,7 @@ public final class PrinterEmulator implements AutoCloseable {
         return columns;
     }
 
-    /** Every job printed so far (a job ends with a cut), oldest first. */
+    /** Every job printed so far (a job ends with a cut or a tear-off feed), oldest first. */
     public List<PrintedJob> jobs() {
         return List.copyOf(jobs);
     }
@@ -97,7 +98,7 @@ public final class PrinterEmulator implements AutoCloseable {
         return List.copyOf(protocolErrors);
     }
 
-    /** Called after each cut with the finished job. */
+    /** Called after each cut (or tear-off feed) with the finished job. */
     public void onJob(Consumer<PrintedJob> listener) {
         jobListeners.add(listener);
     }
@@ -206,7 +207,16 @@ public final class PrinterEmulator implements AutoCloseable {
 
                         @Override
                         public void cut() {
-                            PrintedJob job = new PrintedJob(current);
+                            finish(true);
+                        }
+
+                        @Override
+                        public void tornOff() {
+                            finish(false);
+                        }
+
+                        private void finish(boolean cut) {
+                            PrintedJob job = new PrintedJob(current, cut);
                             current.clear();
                             jobs.add(job);
                             jobListeners.forEach(l -> l.accept(job));

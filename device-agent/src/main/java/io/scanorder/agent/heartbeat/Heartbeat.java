@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -24,7 +25,9 @@ public final class Heartbeat implements AutoCloseable {
     private final Transport transport;
     private final HeartbeatCodec codec;
     private final Supplier<DeviceHealth> health;
-    private final Duration interval;
+    private Duration interval;
+    private ScheduledFuture<?> schedule;
+    private volatile Supplier<String> configRevision = () -> "";
     private final String deviceId;
     private final String agentVersion;
     private final Clock clock;
@@ -53,9 +56,37 @@ public final class Heartbeat implements AutoCloseable {
         this.clock = clock;
     }
 
-    public void start() {
-        scheduler.scheduleAtFixedRate(
-                this::beatOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    public synchronized void start() {
+        schedule =
+                scheduler.scheduleAtFixedRate(
+                        this::beatOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Changes the interval (a pushed config). Once started, the next heartbeat goes out at once,
+     * carrying the config revision the agent now runs with, and the next ones every {@code next}.
+     */
+    public synchronized void interval(Duration next) {
+        if (next.isNegative() || next.isZero()) {
+            throw new IllegalArgumentException("heartbeat interval must be positive: " + next);
+        }
+        interval = next;
+        if (schedule != null) {
+            schedule.cancel(false);
+            schedule =
+                    scheduler.scheduleAtFixedRate(
+                            this::beatOnce, 0, next.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The interval in force. */
+    public synchronized Duration interval() {
+        return interval;
+    }
+
+    /** Where heartbeats read the revision of the pushed config in force ("" for none). */
+    public void configRevision(Supplier<String> revision) {
+        this.configRevision = revision;
     }
 
     /** Sends one heartbeat now if connected; returns whether it was sent. */
@@ -70,7 +101,8 @@ public final class Heartbeat implements AutoCloseable {
                             seq.incrementAndGet(),
                             clock.instant(),
                             health.get(),
-                            agentVersion);
+                            agentVersion,
+                            configRevision.get());
             transport.publish(DeviceChannel.HEARTBEAT, codec.encode(message));
             return true;
         } catch (TransportException e) {

@@ -9,16 +9,36 @@ import java.time.Instant;
  *
  * <pre>
  * {"deviceId":"hot-printer-1","seq":42,"sentAt":"2025-01-01T12:00:00Z","paper":"OK",
- *  "cover":"CLOSED","printer":"ONLINE","queueDepth":0,"agentVersion":"0.1.0"}
+ *  "cover":"CLOSED","printer":"ONLINE","queueDepth":0,"agentVersion":"0.1.0",
+ *  "configRevision":"5f0c2a9e41d7b3c8"}
  * </pre>
  *
  * Written by hand to keep the field order fixed; strings are escaped by Jackson's encoder.
  */
 public final class HeartbeatCodec {
 
-    /** One heartbeat; {@code seq} grows by one per heartbeat so gaps are visible. */
+    /**
+     * One heartbeat; {@code seq} grows by one per heartbeat so gaps are visible; {@code
+     * configRevision} is the revision of the pushed config the agent runs with, "" for none.
+     */
     public record HeartbeatMessage(
-            String deviceId, long seq, Instant sentAt, DeviceHealth health, String agentVersion) {}
+            String deviceId,
+            long seq,
+            Instant sentAt,
+            DeviceHealth health,
+            String agentVersion,
+            String configRevision) {
+
+        /** A heartbeat of an agent running without a pushed config. */
+        public HeartbeatMessage(
+                String deviceId,
+                long seq,
+                Instant sentAt,
+                DeviceHealth health,
+                String agentVersion) {
+            this(deviceId, seq, sentAt, health, agentVersion, "");
+        }
+    }
 
     public byte[] encode(HeartbeatMessage m) {
         StringBuilder json = new StringBuilder(160);
@@ -30,7 +50,8 @@ public final class HeartbeatCodec {
         string(json, "cover", m.health().cover().name()).append(',');
         string(json, "printer", m.health().printer().name()).append(',');
         json.append("\"queueDepth\":").append(m.health().queueDepth()).append(',');
-        string(json, "agentVersion", m.agentVersion());
+        string(json, "agentVersion", m.agentVersion()).append(',');
+        string(json, "configRevision", m.configRevision() == null ? "" : m.configRevision());
         json.append('}');
         return json.toString().getBytes(StandardCharsets.UTF_8);
     }

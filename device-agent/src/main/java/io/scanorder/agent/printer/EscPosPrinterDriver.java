@@ -61,7 +61,16 @@ public final class EscPosPrinterDriver implements PrinterDriver, AutoCloseable {
     }
 
     private final Settings settings;
-    private final TicketLayout layout;
+
+    /**
+     * How tickets are printed now: replaced as a whole by {@link #configure}, read once per job so
+     * a job never mixes old and new options.
+     */
+    private volatile Format format;
+
+    /** Layout, copies (0: as the ticket says) and cut of the next jobs. */
+    private record Format(TicketLayout layout, int copies, boolean cut) {}
+
     private final ScheduledExecutorService watchdog =
             Executors.newSingleThreadScheduledExecutor(
                     r -> {
@@ -72,7 +81,21 @@ public final class EscPosPrinterDriver implements PrinterDriver, AutoCloseable {
 
     public EscPosPrinterDriver(Settings settings, TicketLayout layout) {
         this.settings = settings;
-        this.layout = layout;
+        this.format = new Format(layout, 0, true);
+    }
+
+    @Override
+    public boolean configure(PrintOptions options) {
+        Format now = format;
+        format =
+                new Format(
+                        now.layout().withWidth(options.width()), options.copies(), options.cut());
+        return true;
+    }
+
+    /** Paper width the next job is laid out for. */
+    public PaperWidth width() {
+        return format.layout().width();
     }
 
     @Override
@@ -142,11 +165,28 @@ public final class EscPosPrinterDriver implements PrinterDriver, AutoCloseable {
         }
     }
 
-    /** The bytes of every copy, each ending with its own cut. */
+    /**
+     * The bytes of every copy, each ending with its own cut (or feed, without a cutter). Copies
+     * configured by {@link #configure} win over the copies the ticket asks for.
+     */
     byte[] encode(KitchenTicket ticket) {
+        Format f = format;
+        KitchenTicket job = ticket;
+        if (f.copies() > 0 && f.copies() != ticket.copies()) {
+            job =
+                    new KitchenTicket(
+                            ticket.ticketId(),
+                            ticket.orderNo(),
+                            ticket.storeCode(),
+                            ticket.table(),
+                            ticket.station(),
+                            ticket.createdAt(),
+                            ticket.lines(),
+                            f.copies());
+        }
         ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (int copy = 1; copy <= ticket.copies(); copy++) {
-            all.writeBytes(EscPosEncoder.encode(layout.layout(ticket, copy)));
+        for (int copy = 1; copy <= job.copies(); copy++) {
+            all.writeBytes(EscPosEncoder.encode(f.layout().layout(job, copy), f.cut()));
         }
         return all.toByteArray();
     }

@@ -59,4 +59,12 @@ public interface PrinterDriver {
 
     /** Asks the printer for paper, cover and online state now. */
     PrinterStatus status();
+
+    /**
+     * Prints the tickets that start after this call with {@code options} (paper width, copies,
+     * cut). Returns false if this driver cannot change how it prints; it then prints as before.
+     */
+    default boolean configure(PrintOptions options) {
+        return false;
+    }
 }

@@ -41,6 +41,11 @@ public final class TicketLayout {
         return width;
     }
 
+    /** The same layout for another paper width. */
+    public TicketLayout withWidth(PaperWidth other) {
+        return new TicketLayout(other, zone);
+    }
+
     /** The lines of copy {@code copy} (1-based) of {@code ticket}. */
     public List<PrintLine> layout(KitchenTicket ticket, int copy) {
         int cols = width.columns();

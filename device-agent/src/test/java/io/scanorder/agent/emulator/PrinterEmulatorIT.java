@@ -88,6 +88,19 @@ class PrinterEmulatorIT {
     }
 
     @Test
+    void feedPastTheTearBarEndsAnUncutReceiptWhileAShortFeedDoesNot() throws IOException {
+        send(bytes(0x1B, '@', "first", '\n', 0x1B, 'd', 2, "still first", '\n', 0x1B, 'd', 4));
+        send(bytes(0x1B, '@', "second", '\n', 0x1D, 'V', 66, 3));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> printer.jobs().size() == 2);
+        assertThat(printer.jobs().get(0).text()).isEqualTo("first\n\n\nstill first");
+        assertThat(printer.jobs().get(0).cut()).isFalse();
+        assertThat(printer.jobs().get(1).text()).isEqualTo("second");
+        assertThat(printer.jobs().get(1).cut()).isTrue();
+        assertThat(printer.protocolErrors()).isEmpty();
+    }
+
+    @Test
     void chineseWithoutDoubleByteModePrintsGarbageLikeARealPrinter() throws IOException {
         send(bytes(0x1B, '@', "鸡", '\n', 0x1D, 'V', 0));
 

@@ -25,7 +25,8 @@ class HeartbeatCodecTest {
                                 42,
                                 Instant.parse("2025-01-01T12:00:00Z"),
                                 new DeviceHealth(Paper.LOW, Cover.CLOSED, Link.OFFLINE, 3),
-                                "0.1.0"));
+                                "0.1.0",
+                                "5f0c2a9e41d7b3c8"));
 
         JsonNode node = json.readTree(payload);
         assertThat(node.get("deviceId").asText()).isEqualTo("hot-printer-1");
@@ -36,7 +37,16 @@ class HeartbeatCodecTest {
         assertThat(node.get("printer").asText()).isEqualTo("OFFLINE");
         assertThat(node.get("queueDepth").asInt()).isEqualTo(3);
         assertThat(node.get("agentVersion").asText()).isEqualTo("0.1.0");
-        assertThat(node.size()).isEqualTo(8);
+        assertThat(node.get("configRevision").asText()).isEqualTo("5f0c2a9e41d7b3c8");
+        assertThat(node.size()).isEqualTo(9);
+    }
+
+    @Test
+    void agentWithoutPushedConfigReportsAnEmptyRevision() throws Exception {
+        byte[] payload =
+                codec.encode(
+                        new HeartbeatMessage("A", 1, Instant.EPOCH, DeviceHealth.UNKNOWN, "0.1.0"));
+        assertThat(json.readTree(payload).get("configRevision").asText()).isEmpty();
     }
 
     @Test

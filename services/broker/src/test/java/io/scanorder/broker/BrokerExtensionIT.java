@@ -266,6 +266,32 @@ class BrokerExtensionIT {
     }
 
     @Test
+    void deviceCannotOverwriteTheRetainedConfigOnItsOwnConfigTopic() throws Exception {
+        String config = DeviceTopics.topic("001", "A", Channel.CONFIG);
+        MqttClient service = connect("order-service-cfg", "order-service", "svc-secret");
+        service.publish(config, "{\"revision\":\"r1\"}".getBytes(StandardCharsets.UTF_8), 1, true);
+
+        MqttAsyncClient deviceA = connectAsync("A", "A", "a-secret");
+        List<MqttDisconnectResponse> disconnects = new CopyOnWriteArrayList<>();
+        deviceA.setCallback(new Recorder(new CopyOnWriteArrayList<>(), disconnects));
+        deviceA.publish(
+                config, "{\"revision\":\"forged\"}".getBytes(StandardCharsets.UTF_8), 1, true);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !disconnects.isEmpty());
+        assertThat(disconnects.get(0).getReturnCode()).isEqualTo(NOT_AUTHORIZED);
+        assertThat(disconnects.get(0).getReasonString()).contains(config);
+        // a new subscriber still gets what the service pushed, not the device's forgery
+        MqttClient reader = connect("order-service-cfg-reader", "order-service", "svc-secret");
+        List<String> retained = collect(reader, config);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () ->
+                                assertThat(retained)
+                                        .containsExactly(config + "={\"revision\":\"r1\"}"));
+        service.publish(config, new byte[0], 1, true);
+    }
+
+    @Test
     void deviceCannotSubscribeBeyondItsOwnIncomingTopics() throws Exception {
         MqttClient deviceA = connect("A", "A", "a-secret");
 

@@ -123,7 +123,10 @@ public class DeviceRegistryGrpcService extends DeviceRegistryGrpc.DeviceRegistry
                         .addAllStations(v.stations())
                         .setPhase(DevicePhase.valueOf("DEVICE_PHASE_" + v.phase()))
                         .setAgentVersion(v.agentVersion())
-                        .setQueueDepth(v.queueDepth());
+                        .setQueueDepth(v.queueDepth())
+                        .setConfigRevision(v.configRevision())
+                        .setAppliedConfigRevision(v.appliedConfigRevision())
+                        .setConfigCurrent(v.configCurrent());
         if (v.lastHeartbeatAt() != null) {
             b.setLastHeartbeatAt(timestamp(v.lastHeartbeatAt()));
         }

@@ -48,7 +48,18 @@ public class DeviceHealthUpdates {
 
     /** A parsed heartbeat. */
     record Heartbeat(
-            String paper, String cover, String printer, int queueDepth, String agentVersion) {}
+            String paper,
+            String cover,
+            String printer,
+            int queueDepth,
+            String agentVersion,
+            String configRevision) {
+
+        /** A heartbeat of an agent that does not report a config revision. */
+        Heartbeat(String paper, String cover, String printer, int queueDepth, String agentVersion) {
+            this(paper, cover, printer, queueDepth, agentVersion, null);
+        }
+    }
 
     /**
      * Records heartbeats in one statement and one transaction (the batch the heartbeat writer took
@@ -64,7 +75,11 @@ public class DeviceHealthUpdates {
                         "UPDATE kitchen_devices AS d SET last_heartbeat_at = v.at, online = true,"
                                 + " paper_state = v.paper, cover_state = v.cover,"
                                 + " printer_state = v.printer, queue_depth = v.depth,"
-                                + " agent_version = v.version, updated_at = v.at FROM (VALUES ");
+                                + " agent_version = v.version,"
+                                // agents before config push send no revision: keep what is known
+                                + " applied_config_revision ="
+                                + " COALESCE(v.config_revision, d.applied_config_revision),"
+                                + " updated_at = v.at FROM (VALUES ");
         for (int i = 0; i < beats.size(); i++) {
             // explicit casts: the driver sends timestamps untyped, and VALUES takes its column
             // types from the first row on PostgreSQL
@@ -72,10 +87,11 @@ public class DeviceHealthUpdates {
                     .append(
                             "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ),"
                                     + " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
-                                    + " CAST(? AS INT4), CAST(? AS TEXT))");
+                                    + " CAST(? AS INT4), CAST(? AS TEXT), CAST(? AS TEXT))");
         }
         sql.append(
-                ") AS v (store_code, device_id, at, paper, cover, printer, depth, version)"
+                ") AS v (store_code, device_id, at, paper, cover, printer, depth, version,"
+                        + " config_revision)"
                         + " JOIN stores AS s ON s.store_code = v.store_code"
                         + " WHERE d.store_id = s.store_id AND d.device_id = v.device_id"
                         + " AND d.deregistered_at IS NULL"
@@ -96,6 +112,7 @@ public class DeviceHealthUpdates {
                             ps.setString(p++, hb.printer());
                             ps.setInt(p++, hb.queueDepth());
                             ps.setString(p++, hb.agentVersion());
+                            ps.setString(p++, hb.configRevision());
                         }
                         return ps.executeUpdate();
                     }

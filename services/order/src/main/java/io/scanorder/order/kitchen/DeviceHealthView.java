@@ -17,6 +17,9 @@ import java.util.List;
  * @param agentVersion agent version from the last heartbeat
  * @param queueDepth queue depth from the last heartbeat
  * @param paperState OK, LOW, OUT or UNKNOWN
+ * @param configRevision revision of the config pushed to the device ("" before its first
+ *     registration with config push)
+ * @param appliedConfigRevision revision the device last reported running with ("" if none)
  */
 public record DeviceHealthView(
         String storeCode,
@@ -29,7 +32,14 @@ public record DeviceHealthView(
         List<ActiveAlarm> alarms,
         String agentVersion,
         int queueDepth,
-        String paperState) {
+        String paperState,
+        String configRevision,
+        String appliedConfigRevision) {
+
+    /** Whether the device reported running with the latest pushed config. */
+    public boolean configCurrent() {
+        return !configRevision.isEmpty() && configRevision.equals(appliedConfigRevision);
+    }
 
     /** One raised alarm. */
     public record ActiveAlarm(String type, Instant raisedAt, String detail) {}

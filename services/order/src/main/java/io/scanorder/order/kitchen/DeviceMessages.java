@@ -34,6 +34,8 @@ public class DeviceMessages {
     private static final Set<String> KDS_STATUSES = Set.of("DISPLAYED", "COOKING", "READY");
     private static final Set<String> ALARMS =
             Set.of("PAPER_OUT", "PAPER_LOW", "COVER_OPEN", "PRINTER_UNREACHABLE");
+    private static final java.util.regex.Pattern CONFIG_REVISION =
+            java.util.regex.Pattern.compile("[A-Za-z0-9._-]{0,64}");
     private static final Set<String> PAPER = Set.of("OK", "LOW", "OUT", "UNKNOWN");
     private static final Set<String> COVER = Set.of("CLOSED", "OPEN", "UNKNOWN");
     private static final Set<String> PRINTER =
@@ -201,13 +203,24 @@ public class DeviceMessages {
             throw new BadPayload("queueDepth must be a whole number >= 0");
         }
         String version = text(json, "agentVersion");
+        String configRevision = null;
+        JsonNode revision = json.get("configRevision");
+        if (revision != null) {
+            if (!revision.isTextual() || !CONFIG_REVISION.matcher(revision.textValue()).matches()) {
+                throw new BadPayload(
+                        "configRevision must be \"\" or up to 64 letters, digits, '.', '_' or"
+                                + " '-'");
+            }
+            configRevision = revision.textValue();
+        }
         DeviceHealthUpdates.Heartbeat hb =
                 new DeviceHealthUpdates.Heartbeat(
                         oneOf(json, "paper", PAPER),
                         oneOf(json, "cover", COVER),
                         oneOf(json, "printer", PRINTER),
                         depth.intValue(),
-                        version.length() > 32 ? version.substring(0, 32) : version);
+                        version.length() > 32 ? version.substring(0, 32) : version,
+                        configRevision);
         // written by the heartbeat writer's thread, in batches: never a transaction on this one
         heartbeats.offer(t.storeCode(), t.deviceId(), hb, now);
     }

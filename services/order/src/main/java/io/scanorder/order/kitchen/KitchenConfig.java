@@ -18,6 +18,9 @@ public interface KitchenConfig {
     /** The pickup LED boards. */
     Display display();
 
+    /** Device settings pushed on the config topics. */
+    ConfigPush configPush();
+
     /** How device heartbeats are written and silent devices marked offline. */
     Health health();
 
@@ -51,6 +54,16 @@ public interface KitchenConfig {
          * differs from what this replica last published.
          */
         @WithDefault("PT30S")
+        Duration refreshInterval();
+    }
+
+    /** Config push (see {@link DeviceConfigPush}). */
+    interface ConfigPush {
+        /**
+         * How often every device's config document is compared with the database and published
+         * again if it differs from what this replica last published.
+         */
+        @WithDefault("PT60S")
         Duration refreshInterval();
     }
 

@@ -29,6 +29,9 @@ public class KitchenDevices {
     /** Field-injected so the constructor stays as it is for callers that build this directly. */
     @Inject PickupDisplay display;
 
+    /** Field-injected like {@link #display}; null when this is built directly. */
+    @Inject DeviceConfigPush configPush;
+
     static final Pattern STORE_CODE = Pattern.compile("[0-9]{3}");
     static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     static final Pattern STATION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
@@ -68,7 +71,13 @@ public class KitchenDevices {
                 registrationLocks.computeIfAbsent(r.storeCode(), k -> new ReentrantLock());
         lock.lock();
         try {
-            return write(r);
+            DeviceHealthView view = write(r);
+            if (configPush != null) {
+                // after the commit (the agent never sees settings that were rolled back) and
+                // under the lock, so this replica pushes a device's registrations in commit order
+                configPush.registered(r);
+            }
+            return view;
         } finally {
             lock.unlock();
         }
@@ -85,7 +94,8 @@ public class KitchenDevices {
                                     "INSERT INTO kitchen_devices (store_id, device_id,"
                                             + " device_type, role, heartbeat_interval_seconds,"
                                             + " paper_width_mm, copies, cutter, registered_at,"
-                                            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                            + " updated_at, config_revision)"
+                                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                             + " ON CONFLICT (store_id, device_id) DO UPDATE SET"
                                             + " device_type = excluded.device_type,"
                                             + " role = excluded.role,"
@@ -94,6 +104,7 @@ public class KitchenDevices {
                                             + " paper_width_mm = excluded.paper_width_mm,"
                                             + " copies = excluded.copies,"
                                             + " cutter = excluded.cutter,"
+                                            + " config_revision = excluded.config_revision,"
                                             + " deregistered_at = NULL,"
                                             + " updated_at = excluded.updated_at")) {
                         ps.setObject(1, storeId);
@@ -106,6 +117,7 @@ public class KitchenDevices {
                         ps.setBoolean(8, r.cutter());
                         ps.setTimestamp(9, now);
                         ps.setTimestamp(10, now);
+                        ps.setString(11, DeviceConfigDocument.of(r).revision());
                         ps.executeUpdate();
                     }
                     // only the stations that changed are written: re-registering the same
@@ -162,6 +174,14 @@ public class KitchenDevices {
      */
     public boolean deregister(String storeCode, String deviceId) {
         checkIds(storeCode, deviceId);
+        boolean existed = markDeregistered(storeCode, deviceId);
+        if (existed && configPush != null) {
+            configPush.deregistered(storeCode, deviceId);
+        }
+        return existed;
+    }
+
+    private boolean markDeregistered(String storeCode, String deviceId) {
         return transactions.inTransaction(
                 "device-deregister",
                 c -> {
@@ -272,7 +292,8 @@ public class KitchenDevices {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "SELECT device_id, device_type, role, online, last_heartbeat_at,"
-                                + " agent_version, queue_depth, paper_state FROM kitchen_devices"
+                                + " agent_version, queue_depth, paper_state, config_revision,"
+                                + " applied_config_revision FROM kitchen_devices"
                                 + " WHERE store_id = ? AND deregistered_at IS NULL"
                                 + one
                                 + " ORDER BY device_id")) {
@@ -299,7 +320,9 @@ public class KitchenDevices {
                                     List.copyOf(active),
                                     rs.getString(6),
                                     rs.getInt(7),
-                                    rs.getString(8)));
+                                    rs.getString(8),
+                                    rs.getString(9),
+                                    rs.getString(10)));
                 }
             }
         }

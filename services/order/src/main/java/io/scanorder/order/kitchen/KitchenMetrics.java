@@ -35,6 +35,7 @@ public class KitchenMetrics {
     static final String DEVICE_ALARM = "scanorder.device.alarm.active";
     static final String DEVICE_HEARTBEAT = "scanorder.device.last.heartbeat.seconds";
     static final String DEVICE_PAPER = "scanorder.device.paper.state";
+    static final String DEVICE_CONFIG = "scanorder.device.config.current";
     static final String TICKETS_PENDING = "scanorder.kitchen.tickets.pending";
     static final String OUTBOX_BACKLOG = "scanorder.outbox.backlog";
     static final String OUTBOX_OLDEST = "scanorder.outbox.oldest.pending.seconds";
@@ -48,6 +49,7 @@ public class KitchenMetrics {
     private final MultiGauge alarms;
     private final MultiGauge heartbeat;
     private final MultiGauge paper;
+    private final MultiGauge configCurrent;
     private final MultiGauge pending;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestSeconds = new AtomicLong();
@@ -63,6 +65,7 @@ public class KitchenMetrics {
                         DEVICE_ALARM,
                         DEVICE_HEARTBEAT,
                         DEVICE_PAPER,
+                        DEVICE_CONFIG,
                         TICKETS_PENDING,
                         OUTBOX_BACKLOG,
                         OUTBOX_OLDEST)) {
@@ -83,6 +86,12 @@ public class KitchenMetrics {
         paper =
                 MultiGauge.builder(DEVICE_PAPER)
                         .description("Paper: 0 OK, 1 LOW, 2 OUT, -1 unknown")
+                        .register(registry);
+        configCurrent =
+                MultiGauge.builder(DEVICE_CONFIG)
+                        .description(
+                                "1 when the device's last heartbeat reported the config revision"
+                                        + " last pushed to it, else 0")
                         .register(registry);
         pending =
                 MultiGauge.builder(TICKETS_PENDING)
@@ -264,6 +273,7 @@ public class KitchenMetrics {
                     List<MultiGauge.Row<?>> alarmRows = new ArrayList<>();
                     List<MultiGauge.Row<?>> heartbeatRows = new ArrayList<>();
                     List<MultiGauge.Row<?>> paperRows = new ArrayList<>();
+                    List<MultiGauge.Row<?>> configRows = new ArrayList<>();
                     Map<String, Set<String>> raised = new HashMap<>();
                     try (PreparedStatement ps =
                                     c.prepareStatement(
@@ -282,7 +292,9 @@ public class KitchenMetrics {
                                     c.prepareStatement(
                                             "SELECT s.store_code, d.device_id, d.role, d.online,"
                                                     + " d.last_heartbeat_at, d.paper_state,"
-                                                    + " st.station FROM kitchen_devices d"
+                                                    + " st.station, d.config_revision,"
+                                                    + " d.applied_config_revision"
+                                                    + " FROM kitchen_devices d"
                                                     + " JOIN stores s ON s.store_id = d.store_id"
                                                     + " JOIN kitchen_device_stations st"
                                                     + " ON st.store_id = d.store_id"
@@ -314,6 +326,13 @@ public class KitchenMetrics {
                                         MultiGauge.Row.of(
                                                 tags, hb == null ? 0 : hb.getTime() / 1000.0));
                                 paperRows.add(MultiGauge.Row.of(tags, paperValue(rs.getString(6))));
+                                String pushed = rs.getString(8);
+                                if (!pushed.isEmpty()) {
+                                    // no row before the device's first registration with a push
+                                    configRows.add(
+                                            MultiGauge.Row.of(
+                                                    tags, pushed.equals(rs.getString(9)) ? 1 : 0));
+                                }
                             }
                         }
                     }
@@ -366,6 +385,7 @@ public class KitchenMetrics {
                     alarms.register(alarmRows, true);
                     heartbeat.register(heartbeatRows, true);
                     paper.register(paperRows, true);
+                    configCurrent.register(configRows, true);
                     pending.register(pendingRows, true);
                     return null;
                 });

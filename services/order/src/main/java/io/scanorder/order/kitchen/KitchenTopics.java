@@ -30,6 +30,14 @@ public final class KitchenTopics {
     }
 
     /**
+     * Where the service publishes, retained, a device's settings ({@link DeviceConfigDocument}); an
+     * empty retained message clears them when the device is deregistered.
+     */
+    public static String config(String storeCode, String deviceId) {
+        return "scanorder/" + storeCode + "/devices/" + deviceId + "/config";
+    }
+
+    /**
      * Placeholder topic of a ticket no device can take yet; never published to (the dispatcher
      * routes again before every publish).
      */

@@ -39,6 +39,7 @@ public class TicketDispatcher {
     @Inject KitchenMetrics metrics;
     @Inject Transactions transactions;
     @Inject PickupDisplay display;
+    @Inject DeviceConfigPush configPush;
 
     /** Consecutive failures are tracked for at most this many tickets (else forgotten). */
     private static final int MAX_TRACKED_FAILURES = 10_000;
@@ -87,8 +88,14 @@ public class TicketDispatcher {
                         KitchenTopics.ALARMS,
                         KitchenTopics.STATUS);
         display.attach(mqtt);
-        // a board that missed a publish while the service was away is right again at once
-        mqtt.onConnected(() -> display.refreshAll(true));
+        configPush.attach(mqtt);
+        // a board that missed a publish while the service was away is right again at once, and
+        // so is a device whose config changed meanwhile
+        mqtt.onConnected(
+                () -> {
+                    display.refreshAll(true);
+                    configPush.refreshAll(true);
+                });
         scheduler.execute(this::connect);
         every(d.pollInterval(), "outbox dispatch", this::dispatchDue);
         every(d.healthCheckInterval(), "device offline check", this::checkSilentDevices);
@@ -96,6 +103,10 @@ public class TicketDispatcher {
                 config.display().refreshInterval(),
                 "pickup display refresh",
                 () -> display.refreshAll(false));
+        every(
+                config.configPush().refreshInterval(),
+                "device config refresh",
+                () -> configPush.refreshAll(false));
         LOG.infof(
                 "kitchen dispatch enabled: broker %s as service account '%s' (replica %s)",
                 uri.get(), config.mqtt().username(), owner);
