@@ -69,12 +69,15 @@ class PaymentClientPeerRestartIT {
                     .as("every call started 3 s after the restart succeeds")
                     .isNotEmpty()
                     .allMatch(c -> c.status() == null);
+            // a call in flight when the peer is killed may see its stream cut (UNAVAILABLE,
+            // CANCELLED); a call is never failed by another call's reconnect
             assertThat(load.outcomes(c -> c.status() != null))
                     .as("no call fails because another call shut the channel down")
                     .allMatch(
                             c ->
                                     c.status().getCode() == Status.Code.DEADLINE_EXCEEDED
-                                            || c.status().getCode() == Status.Code.UNAVAILABLE)
+                                            || c.status().getCode() == Status.Code.UNAVAILABLE
+                                            || c.status().getCode() == Status.Code.CANCELLED)
                     .noneMatch(
                             c ->
                                     String.valueOf(c.status().getDescription())
@@ -157,9 +160,42 @@ class PaymentClientPeerRestartIT {
     }
 
     @Test
+    void callsStuckOnAConnectionThatWentSilentMoveToANewConnectionAfterOneDeadline()
+            throws Exception {
+        try (SilentDropProxy proxy = new SilentDropProxy(peer.port)) {
+            PaymentClient viaProxy = new PaymentClient("127.0.0.1", proxy.port, DEADLINE, registry);
+            try {
+                viaProxy.prepay(prepay("before"));
+                assertThat(proxy.accepted()).isEqualTo(1);
+                // the pod behind the Service vanished: the open connection looks fine but is dead
+                proxy.silenceOpenConnections();
+                long silenced = System.nanoTime();
+
+                assertThatThrownBy(() -> viaProxy.prepay(prepay("stuck")))
+                        .isInstanceOfSatisfying(
+                                StatusRuntimeException.class,
+                                e ->
+                                        assertThat(e.getStatus().getCode())
+                                                .isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+                assertThat(viaProxy.prepay(prepay("after")).getPrepayId()).isEqualTo("wxafter");
+
+                assertThat(Duration.ofNanos(System.nanoTime() - silenced))
+                        .isLessThan(DEADLINE.plusSeconds(2));
+                assertThat(proxy.accepted())
+                        .as("a new connection after the silent one")
+                        .isEqualTo(2);
+                assertThat(reconnects("deadline_exceeded")).isEqualTo(1.0);
+            } finally {
+                viaProxy.close();
+            }
+        }
+    }
+
+    @Test
     void unavailableIsRetriedForIdempotentCallsAndRefusalsAreNot() {
         peer.refuseFirstAttempt("retried-prepay");
         peer.refuseFirstAttempt("retried-query");
+        peer.refuse("closed");
 
         assertThat(client.prepay(prepay("retried-prepay")).getPrepayId())
                 .isEqualTo("wxretried-prepay");
@@ -172,6 +208,14 @@ class PaymentClientPeerRestartIT {
                 .isEqualTo("retried-query");
         assertThat(peer.attempts("retried-prepay")).isEqualTo(2);
         assertThat(peer.attempts("retried-query")).isEqualTo(2);
+        assertThatThrownBy(() -> client.prepay(prepay("closed")))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e ->
+                                assertThat(e.getStatus().getCode())
+                                        .isEqualTo(Status.Code.FAILED_PRECONDITION));
+        assertThat(peer.attempts("closed")).isEqualTo(1);
+        assertThat(calls("Prepay", "failed_precondition")).isEqualTo(1.0);
         assertThat(calls("Prepay", "ok")).isEqualTo(1.0);
         assertThat(calls("QueryPayment", "ok")).isEqualTo(1.0);
     }

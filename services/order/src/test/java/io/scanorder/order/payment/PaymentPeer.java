@@ -26,14 +26,15 @@ import java.util.function.Function;
 /**
  * A PaymentService peer on a loopback port for PaymentClient's connection tests: it can be stopped
  * and started again on the same port (a payment pod restarting), made slow per request, and made to
- * answer UNAVAILABLE to first attempts; it counts the TCP connections it accepted and the attempts
- * per out_trade_no.
+ * answer UNAVAILABLE to first attempts or refuse an out_trade_no; it counts the TCP connections it
+ * accepted and the attempts per out_trade_no.
  */
 final class PaymentPeer implements AutoCloseable {
     final int port = FreePorts.loopback();
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final Set<String> refuseFirstAttempt = ConcurrentHashMap.newKeySet();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private volatile Function<String, Duration> delay = outTradeNo -> Duration.ZERO;
     private Server server;
 
@@ -79,6 +80,11 @@ final class PaymentPeer implements AutoCloseable {
         refuseFirstAttempt.add(outTradeNo);
     }
 
+    /** Every attempt for this out_trade_no is answered FAILED_PRECONDITION, as a closed one. */
+    void refuse(String outTradeNo) {
+        refused.add(outTradeNo);
+    }
+
     /** TCP connections that completed the HTTP/2 handshake since the peer was made. */
     int connections() {
         return connections.get();
@@ -105,6 +111,9 @@ final class PaymentPeer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return Status.CANCELLED;
             }
+        }
+        if (refused.contains(outTradeNo)) {
+            return Status.FAILED_PRECONDITION.withDescription(outTradeNo + " is closed");
         }
         if (n == 1 && refuseFirstAttempt.contains(outTradeNo)) {
             return Status.UNAVAILABLE.withDescription("payment peer refuses the first attempt");
