@@ -38,11 +38,11 @@ import org.jboss.logging.Logger;
  * <p>Each call waits for a connection up to its own deadline. While the payment service is down the
  * channel backs off between connection attempts (growing towards two minutes); so that calls
  * succeed as soon as it is back, the backoff is cut short at most once per {@link
- * #RECONNECT_INTERVAL} while calls wait. A call that runs out its deadline on an open connection
- * may be stuck on a connection to a pod that is gone: the channel then drops its connection and
- * resolves the address again ({@link ManagedChannel#enterIdle()}), at most once per deadline,
- * letting calls in flight finish. Every rpc of PaymentService is idempotent by its out_trade_no or
- * out_refund_no, so gRPC retries an UNAVAILABLE call (throttled when most calls fail).
+ * #RECONNECT_INTERVAL} while calls wait. A call that runs out its deadline may be stuck on a
+ * connection to a pod that is gone: the channel then drops its connection and resolves the address
+ * again ({@link ManagedChannel#enterIdle()}), at most once per deadline, letting calls in flight
+ * finish. Every rpc of PaymentService is idempotent by its out_trade_no or out_refund_no, so gRPC
+ * retries an UNAVAILABLE call (throttled when most calls fail).
  */
 @ApplicationScoped
 public class PaymentClient {
@@ -54,7 +54,7 @@ public class PaymentClient {
     /** Micrometer name of {@code scanorder_payment_client_reconnects_total}{trigger}. */
     static final String RECONNECTS = "scanorder.payment.client.reconnects";
 
-    /** Least time between two cut-short backoffs: at most this many connection attempts. */
+    /** Least time between two cut-short backoffs: at most one early connection attempt each. */
     static final Duration RECONNECT_INTERVAL = Duration.ofSeconds(1);
 
     private final String host;
