@@ -142,7 +142,6 @@ public class PaymentStarter {
         String detail = e.getStatus().getDescription();
         switch (e.getStatus().getCode()) {
             case UNAVAILABLE, DEADLINE_EXCEEDED -> {
-                payments.reconnect();
                 LOG.warnf(
                         "payment service at %s unavailable for %s: %s %s",
                         payments.address(), outTradeNo, e.getStatus().getCode(), detail);

@@ -370,9 +370,6 @@ public class RefundDispatcher {
                 count("refused");
                 return false;
             }
-            if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
-                payments.reconnect();
-            }
             Duration wait = backoff(r.attempts());
             retryLater(r, wait);
             count("retry");
