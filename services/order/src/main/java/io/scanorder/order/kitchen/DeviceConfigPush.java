@@ -13,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,21 +31,14 @@ public class DeviceConfigPush {
     private static final Logger LOG = Logger.getLogger(DeviceConfigPush.class);
 
     private final Transactions transactions;
-    private final ExecutorService worker =
-            Executors.newSingleThreadExecutor(
-                    r -> {
-                        Thread t = new Thread(r, "kitchen-config-push");
-                        t.setDaemon(true);
-                        return t;
-                    });
+    private final SerialPublisher worker =
+            new SerialPublisher("kitchen-config-push", "pushing device configs");
 
     /** Revision this replica last published, by topic. */
     private final Map<String, String> published = new ConcurrentHashMap<>();
 
     /** Topics of deregistered devices whose retained document is not cleared yet. */
     private final Set<String> toClear = ConcurrentHashMap.newKeySet();
-
-    private volatile KitchenMqttClient mqtt;
 
     @Inject
     public DeviceConfigPush(Transactions transactions) {
@@ -57,11 +47,11 @@ public class DeviceConfigPush {
 
     /** Starts publishing through {@code client} (kitchen dispatch is enabled). */
     void attach(KitchenMqttClient client) {
-        this.mqtt = client;
+        worker.attach(client);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        worker.shutdownNow();
+        worker.shutdown();
     }
 
     /** A registration committed: push its settings unless this replica already pushed them. */
@@ -69,14 +59,14 @@ public class DeviceConfigPush {
         DeviceConfigDocument doc = DeviceConfigDocument.of(r);
         String topic = KitchenTopics.config(r.storeCode(), r.deviceId());
         toClear.remove(topic);
-        submit(() -> publish(topic, doc, false));
+        worker.submit(() -> publish(topic, doc, false));
     }
 
     /** A device was deregistered: clear its retained document. */
     void deregistered(String storeCode, String deviceId) {
         String topic = KitchenTopics.config(storeCode, deviceId);
         toClear.add(topic);
-        submit(() -> clear(topic));
+        worker.submit(() -> clear(topic));
     }
 
     /**
@@ -86,7 +76,7 @@ public class DeviceConfigPush {
      * config push existed.
      */
     void refreshAll(boolean force) {
-        submit(
+        worker.submit(
                 () -> {
                     for (String topic : List.copyOf(toClear)) {
                         clear(topic);
@@ -97,30 +87,9 @@ public class DeviceConfigPush {
                 });
     }
 
-    private void submit(Runnable task) {
-        if (mqtt == null) {
-            return;
-        }
-        try {
-            worker.execute(
-                    () -> {
-                        try {
-                            task.run();
-                        } catch (RuntimeException e) {
-                            LOG.warnf(
-                                    "pushing device configs failed (%s); the periodic refresh"
-                                            + " tries again",
-                                    e.getMessage());
-                        }
-                    });
-        } catch (RejectedExecutionException e) {
-            LOG.debug("device config push after shutdown ignored");
-        }
-    }
-
     private void publish(String topic, DeviceConfigDocument doc, boolean force) {
-        KitchenMqttClient client = mqtt;
-        if (client == null || !client.isConnected()) {
+        KitchenMqttClient client = worker.connected();
+        if (client == null) {
             // the (re)connection publishes everything
             return;
         }
@@ -141,8 +110,8 @@ public class DeviceConfigPush {
     }
 
     private void clear(String topic) {
-        KitchenMqttClient client = mqtt;
-        if (client == null || !client.isConnected()) {
+        KitchenMqttClient client = worker.connected();
+        if (client == null) {
             return;
         }
         try {

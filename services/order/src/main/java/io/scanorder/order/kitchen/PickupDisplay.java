@@ -22,9 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,18 +46,11 @@ public class PickupDisplay {
 
     private final Transactions transactions;
     private final KitchenConfig config;
-    private final ExecutorService worker =
-            Executors.newSingleThreadExecutor(
-                    r -> {
-                        Thread t = new Thread(r, "kitchen-pickup-display");
-                        t.setDaemon(true);
-                        return t;
-                    });
+    private final SerialPublisher worker =
+            new SerialPublisher("kitchen-pickup-display", "updating the pickup LED boards");
 
     /** What this replica last published, by topic. */
     private final Map<String, List<String>> shown = new ConcurrentHashMap<>();
-
-    private volatile KitchenMqttClient mqtt;
 
     @Inject
     public PickupDisplay(Transactions transactions, KitchenConfig config) {
@@ -78,23 +68,23 @@ public class PickupDisplay {
 
     /** Starts publishing through {@code client} (kitchen dispatch is enabled). */
     void attach(KitchenMqttClient client) {
-        this.mqtt = client;
+        worker.attach(client);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        worker.shutdownNow();
+        worker.shutdown();
     }
 
     /** Committed moves: a move into or out of READY changes the store's board. */
     void onCommitted(@ObservesAsync MoveResult move) {
         if (move.changed() && (move.from() == OrderState.READY || move.to() == OrderState.READY)) {
-            submit(() -> storeOf(move.orderId()).ifPresent(store -> publish(store, true)));
+            worker.submit(() -> storeOf(move.orderId()).ifPresent(store -> publish(store, true)));
         }
     }
 
     /** Publishes the store's list to its boards again, e.g. after an LED board registered. */
     public void refreshStore(String storeCode) {
-        submit(() -> publish(storeCode, true));
+        worker.submit(() -> publish(storeCode, true));
     }
 
     /**
@@ -102,33 +92,12 @@ public class PickupDisplay {
      * where it differs from what this replica last published.
      */
     void refreshAll(boolean force) {
-        submit(
+        worker.submit(
                 () -> {
                     for (String store : storesWithBoards()) {
                         publish(store, force);
                     }
                 });
-    }
-
-    private void submit(Runnable task) {
-        if (mqtt == null) {
-            return;
-        }
-        try {
-            worker.execute(
-                    () -> {
-                        try {
-                            task.run();
-                        } catch (RuntimeException e) {
-                            LOG.warnf(
-                                    "updating the pickup LED boards failed (%s); the periodic"
-                                            + " refresh tries again",
-                                    e.getMessage());
-                        }
-                    });
-        } catch (RejectedExecutionException e) {
-            LOG.debug("pickup display update after shutdown ignored");
-        }
     }
 
     /** The store's boards and its READY numbers, newest first. */
@@ -186,8 +155,8 @@ public class PickupDisplay {
     }
 
     private void publish(String storeCode, boolean force) {
-        KitchenMqttClient client = mqtt;
-        if (client == null || !client.isConnected()) {
+        KitchenMqttClient client = worker.connected();
+        if (client == null) {
             // the (re)connection publishes everything
             return;
         }
