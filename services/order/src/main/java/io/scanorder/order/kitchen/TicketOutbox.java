@@ -25,8 +25,9 @@ import java.util.UUID;
  * The database side of kitchen dispatch: claims due outbox rows with a lease (a conditional UPDATE,
  * so of several replicas exactly one gets a row, portable to CockroachDB), routes each ticket,
  * records publishes with retry back-off, and applies device acks (ACKED; FAILED and routed again;
- * or, for a ticket that may be on paper, parked for staff) with the order moves they cause. No MQTT
- * here: {@link TicketDispatcher} publishes.
+ * or, for a ticket that may be on paper, parked for staff) with the order moves they cause, and
+ * staff's resolution of a parked ticket ({@link #resolve}). No MQTT here: {@link TicketDispatcher}
+ * publishes.
  *
  * <p>Every unit of work is short and takes its row locks in one order: the kitchen ticket, then its
  * outbox row, then the order (so lease updates and acks never deadlock). Only the first publish of
@@ -264,7 +265,12 @@ public class TicketOutbox {
                                                     + " first_sent_at = COALESCE(first_sent_at, ?),"
                                                     + " updated_at = ? WHERE ticket_id = ?"
                                                     + " AND state <> 'ACKED'"
-                                                    + " RETURNING order_id, attempts")) {
+                                                    // an INTERRUPTED ack may beat this commit:
+                                                    // the parked ticket stays parked
+                                                    + " AND (state <> 'FAILED'"
+                                                    + " OR failure_reason IS DISTINCT FROM '"
+                                                    + MAYBE_PRINTED
+                                                    + "') RETURNING order_id, attempts")) {
                                 ps.setTimestamp(1, Timestamp.from(now));
                                 ps.setTimestamp(2, Timestamp.from(now));
                                 ps.setObject(3, p.ticketId());

@@ -299,6 +299,8 @@ class KitchenTicketResolutionIT {
         transitions.move(order, OrderState.ACCEPTED, OrderFixture.STAFF, "accepted");
         await().atMost(WAIT).until(() -> primary.tickets.size() == 1);
         UUID ticket = ticketOf(order);
+        // as a real agent does, answer once the publish is recorded
+        await().atMost(WAIT).until(() -> ticketRow(ticket).get(0).startsWith("SENT "));
         primary.publish(
                 "acks",
                 "{\"ticketId\":\""
@@ -361,7 +363,9 @@ class KitchenTicketResolutionIT {
                                 .setType(DeviceType.DEVICE_TYPE_PRINTER)
                                 .setRole(role)
                                 .addStations(station)
-                                .setHeartbeatIntervalSeconds(1)
+                                // long enough that the one heartbeat of a fake device keeps it
+                                // online
+                                .setHeartbeatIntervalSeconds(60)
                                 .setPrinter(
                                         PrinterOptions.newBuilder()
                                                 .setPaperWidthMm(80)
