@@ -228,7 +228,7 @@ class KitchenTicketResolutionIT {
         printer.heartbeat();
         awaitPhase(printer.id);
         UUID order = fixture.orderIn(store, OrderState.PAID);
-        KitchenTestData.addLine(dataSource, order, 2, "grill", "Lamb skewers", 1, "");
+        onlyStation(order, "grill");
         transitions.move(order, OrderState.ACCEPTED, OrderFixture.STAFF, "accepted");
         await().atMost(WAIT).until(() -> printer.tickets.size() >= 1);
         UUID sent = ticketOf(order);
@@ -295,7 +295,7 @@ class KitchenTicketResolutionIT {
         awaitPhase(primary.id);
         awaitPhase(backup.id);
         UUID order = fixture.orderIn(store, OrderState.PAID);
-        KitchenTestData.addLine(dataSource, order, 2, station, "Cucumber salad", 1, "");
+        onlyStation(order, station);
         transitions.move(order, OrderState.ACCEPTED, OrderFixture.STAFF, "accepted");
         await().atMost(WAIT).until(() -> primary.tickets.size() == 1);
         UUID ticket = ticketOf(order);
@@ -389,6 +389,19 @@ class KitchenTicketResolutionIT {
                                                                         .build())
                                                         .getPhase())
                                         .isEqualTo(DevicePhase.DEVICE_PHASE_ONLINE));
+    }
+
+    /** Moves the fixture order's one line to {@code station}: the order gets one ticket. */
+    private void onlyStation(UUID order, String station) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE order_lines SET station = ? WHERE order_id = ?")) {
+            c.setAutoCommit(true);
+            ps.setString(1, station);
+            ps.setObject(2, order);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
     }
 
     private UUID ticketOf(UUID order) throws SQLException {
