@@ -241,6 +241,7 @@ class HelmChartIT {
                         "ScanOrderDeviceOffline",
                         "ScanOrderPrinterPaperOut",
                         "ScanOrderOutboxBacklog",
+                        "ScanOrderKitchenTicketMaybePrinted",
                         "ScanOrderPaymentNotificationFailures",
                         "ScanOrderPaymentNoticesStuck",
                         "ScanOrderReconciliationMismatch",
@@ -261,7 +262,7 @@ class HelmChartIT {
         Set<String> anchors = anchors(Files.readString(OPERATIONS));
 
         List<Map<String, Object>> alerts = alerts(render(EXAMPLE_VALUES));
-        assertThat(alerts).hasSize(7);
+        assertThat(alerts).hasSize(8);
         for (Map<String, Object> alert : alerts) {
             @SuppressWarnings("unchecked")
             String runbook = ((Map<String, String>) alert.get("annotations")).get("runbook_url");

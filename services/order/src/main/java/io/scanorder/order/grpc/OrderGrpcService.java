@@ -3,10 +3,14 @@ package io.scanorder.order.grpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.scanorder.order.kitchen.TicketOutbox;
+import io.scanorder.order.kitchen.TicketResolutions;
 import io.scanorder.order.placement.OrderPlacement;
 import io.scanorder.order.placement.PlaceOrderCommand;
 import io.scanorder.order.placement.PlacementRefusedException;
 import io.scanorder.order.placement.PlacementResult;
+import io.scanorder.order.state.Actor;
+import io.scanorder.order.state.ActorKind;
 import io.scanorder.order.state.OrderQueries;
 import io.scanorder.order.state.OrderRefunds;
 import io.scanorder.order.state.OrderState;
@@ -19,6 +23,7 @@ import io.scanorder.proto.order.v1.AdvanceOrderRequest;
 import io.scanorder.proto.order.v1.ApproveRefundRequest;
 import io.scanorder.proto.order.v1.CancelOrderRequest;
 import io.scanorder.proto.order.v1.GetOrderRequest;
+import io.scanorder.proto.order.v1.KitchenTicket;
 import io.scanorder.proto.order.v1.ListOrdersRequest;
 import io.scanorder.proto.order.v1.ListOrdersResponse;
 import io.scanorder.proto.order.v1.Order;
@@ -26,6 +31,8 @@ import io.scanorder.proto.order.v1.OrderServiceGrpc;
 import io.scanorder.proto.order.v1.PlaceOrderRequest;
 import io.scanorder.proto.order.v1.RejectOrderRequest;
 import io.scanorder.proto.order.v1.RequestRefundRequest;
+import io.scanorder.proto.order.v1.ResolveTicketRequest;
+import io.scanorder.proto.order.v1.ResolveTicketResponse;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -57,6 +64,7 @@ public class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBase {
     @Inject OrderRefunds refunds;
     @Inject OrderQueries queries;
     @Inject OrderPlacement placement;
+    @Inject TicketResolutions resolutions;
 
     @Override
     public void placeOrder(PlaceOrderRequest request, StreamObserver<Order> response) {
@@ -262,6 +270,58 @@ public class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBase {
                                     request.hasApprover(), request.getApprover(), "approver"),
                             request.getReason());
                     return read(id);
+                });
+    }
+
+    @Override
+    public void resolveTicket(
+            ResolveTicketRequest request, StreamObserver<ResolveTicketResponse> response) {
+        reply(
+                response,
+                () -> {
+                    UUID ticketId = OrderProtos.uuid(request.getTicketId(), "ticket_id");
+                    TicketOutbox.Resolution outcome =
+                            switch (request.getOutcome()) {
+                                case TICKET_RESOLUTION_ON_PAPER -> TicketOutbox.Resolution.ON_PAPER;
+                                case TICKET_RESOLUTION_REPRINT -> TicketOutbox.Resolution.REPRINT;
+                                default ->
+                                        throw new IllegalArgumentException(
+                                                "outcome must be TICKET_RESOLUTION_ON_PAPER or"
+                                                        + " TICKET_RESOLUTION_REPRINT, got "
+                                                        + request.getOutcome());
+                            };
+                    Actor actor =
+                            OrderProtos.actor(request.hasActor(), request.getActor(), "actor");
+                    if (actor.kind() != ActorKind.STAFF) {
+                        // only people at the printer know what is on paper
+                        throw Status.PERMISSION_DENIED
+                                .withDescription(
+                                        "actor.kind must be ACTOR_KIND_STAFF to resolve a kitchen"
+                                                + " ticket, got "
+                                                + actor.kind())
+                                .asRuntimeException();
+                    }
+                    TicketOutbox.ResolvedTicket t =
+                            resolutions.resolve(
+                                    ticketId,
+                                    outcome,
+                                    request.getDeviceId(),
+                                    actor,
+                                    request.getReason());
+                    return ResolveTicketResponse.newBuilder()
+                            .setTicket(
+                                    KitchenTicket.newBuilder()
+                                            .setTicketId(t.ticketId().toString())
+                                            .setOrderId(t.orderId().toString())
+                                            .setStation(t.station())
+                                            .setDeviceId(t.deviceId() == null ? "" : t.deviceId())
+                                            .setState(t.state())
+                                            .setFailureReason(
+                                                    t.failureReason() == null
+                                                            ? ""
+                                                            : t.failureReason()))
+                            .setOrder(read(t.orderId()))
+                            .build();
                 });
     }
 

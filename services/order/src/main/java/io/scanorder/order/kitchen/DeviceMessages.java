@@ -149,9 +149,10 @@ public class DeviceMessages {
                 LOG.errorf(
                         "ticket %s (pickup number %s) may be on paper at device %s of store %s:"
                                 + " %s. It is NOT sent to another printer (that could print it"
-                                + " twice). Staff: look at printer %s for pickup number %s; if"
-                                + " the ticket is missing or torn, give the kitchen the order from"
-                                + " the staff screen; then advance the order to COOKING",
+                                + " twice). Staff: look at printer %s for pickup number %s, then"
+                                + " call OrderService/ResolveTicket with this ticket id: ON_PAPER"
+                                + " if it is there and complete, REPRINT if it is missing or torn"
+                                + " (runbook: 'Ticket maybe printed')",
                         ticketId,
                         r.pickupNumber(),
                         t.deviceId(),

@@ -27,6 +27,24 @@ final class DeviceRouter {
     /** The device to send a ticket of {@code station} to, if the store has any. */
     static Optional<Candidate> route(Connection c, UUID storeId, String station, String refusedBy)
             throws SQLException {
+        return candidates(c, storeId, station).stream()
+                .filter(d -> !d.deviceId().equals(refusedBy))
+                .min(
+                        Comparator.comparing((Candidate d) -> !d.healthy())
+                                .thenComparing(d -> !d.primary())
+                                .thenComparing(Candidate::deviceId));
+    }
+
+    /** Device {@code deviceId}, healthy or not, if it is registered for {@code station}. */
+    static Optional<Candidate> device(Connection c, UUID storeId, String station, String deviceId)
+            throws SQLException {
+        return candidates(c, storeId, station).stream()
+                .filter(d -> d.deviceId().equals(deviceId))
+                .findFirst();
+    }
+
+    private static List<Candidate> candidates(Connection c, UUID storeId, String station)
+            throws SQLException {
         List<Candidate> candidates = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -45,9 +63,6 @@ final class DeviceRouter {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString(1);
-                    if (id.equals(refusedBy)) {
-                        continue;
-                    }
                     candidates.add(
                             new Candidate(
                                     id,
@@ -57,10 +72,6 @@ final class DeviceRouter {
                 }
             }
         }
-        return candidates.stream()
-                .min(
-                        Comparator.comparing((Candidate d) -> !d.healthy())
-                                .thenComparing(d -> !d.primary())
-                                .thenComparing(Candidate::deviceId));
+        return candidates;
     }
 }

@@ -25,8 +25,9 @@ import java.util.UUID;
  * The database side of kitchen dispatch: claims due outbox rows with a lease (a conditional UPDATE,
  * so of several replicas exactly one gets a row, portable to CockroachDB), routes each ticket,
  * records publishes with retry back-off, and applies device acks (ACKED; FAILED and routed again;
- * or, for a ticket that may be on paper, parked for staff) with the order moves they cause. No MQTT
- * here: {@link TicketDispatcher} publishes.
+ * or, for a ticket that may be on paper, parked for staff) with the order moves they cause, and
+ * staff's resolution of a parked ticket ({@link #resolve}). No MQTT here: {@link TicketDispatcher}
+ * publishes.
  *
  * <p>Every unit of work is short and takes its row locks in one order: the kitchen ticket, then its
  * outbox row, then the order (so lease updates and acks never deadlock). Only the first publish of
@@ -194,8 +195,17 @@ public class TicketOutbox {
                         return Optional.empty();
                     }
                     String refusedBy = "FAILED".equals(state) ? lastDevice : null;
+                    // A PENDING ticket already on a device is a reprint staff sent there
+                    // (ResolveTicket), or one whose publish failed: it stays while that device
+                    // is healthy.
                     Optional<DeviceRouter.Candidate> device =
-                            DeviceRouter.route(c, storeId, station, refusedBy);
+                            "PENDING".equals(state) && lastDevice != null
+                                    ? DeviceRouter.device(c, storeId, station, lastDevice)
+                                            .filter(DeviceRouter.Candidate::healthy)
+                                    : Optional.empty();
+                    if (device.isEmpty()) {
+                        device = DeviceRouter.route(c, storeId, station, refusedBy);
+                    }
                     if (device.isEmpty()) {
                         release(
                                 c,
@@ -255,7 +265,12 @@ public class TicketOutbox {
                                                     + " first_sent_at = COALESCE(first_sent_at, ?),"
                                                     + " updated_at = ? WHERE ticket_id = ?"
                                                     + " AND state <> 'ACKED'"
-                                                    + " RETURNING order_id, attempts")) {
+                                                    // an INTERRUPTED ack may beat this commit:
+                                                    // the parked ticket stays parked
+                                                    + " AND (state <> 'FAILED'"
+                                                    + " OR failure_reason IS DISTINCT FROM '"
+                                                    + MAYBE_PRINTED
+                                                    + "') RETURNING order_id, attempts")) {
                                 ps.setTimestamp(1, Timestamp.from(now));
                                 ps.setTimestamp(2, Timestamp.from(now));
                                 ps.setObject(3, p.ticketId());
@@ -398,21 +413,15 @@ public class TicketOutbox {
                                 }
                                 return new AckResult(AckOutcome.REROUTED, null);
                             }
-                            try (PreparedStatement ps =
-                                    c.prepareStatement(
-                                            "UPDATE kitchen_tickets SET state = 'ACKED',"
-                                                    + " acked_at = ?, device_id = ?,"
-                                                    + " failure_reason = NULL, updated_at = ?"
-                                                    + " WHERE ticket_id = ?")) {
-                                ps.setTimestamp(1, Timestamp.from(now));
-                                ps.setString(2, deviceId);
-                                ps.setTimestamp(3, Timestamp.from(now));
-                                ps.setObject(4, ticketId);
-                                ps.executeUpdate();
-                            }
-                            complete(c, ticketId, now);
-                            KitchenProgress.advance(
-                                    c, transitions, orderId, DISPATCHER, true, "printed", moves);
+                            printed(
+                                    c,
+                                    ticketId,
+                                    orderId,
+                                    deviceId,
+                                    DISPATCHER,
+                                    "printed",
+                                    moves,
+                                    now);
                             return new AckResult(AckOutcome.ACKED, Duration.between(created, now));
                         });
         moves.forEach(transitions::afterCommit);
@@ -573,6 +582,236 @@ public class TicketOutbox {
                         });
         moves.forEach(transitions::afterCommit);
         return result;
+    }
+
+    /**
+     * Makes a ticket printed at {@code deviceId}: ACKED, outbox row completed, and the order moved
+     * as {@link KitchenProgress} says, by {@code actor}. The one path for a PRINTED ack and for
+     * staff who found the ticket on paper.
+     */
+    private void printed(
+            Connection c,
+            UUID ticketId,
+            UUID orderId,
+            String deviceId,
+            Actor actor,
+            String why,
+            List<MoveResult> moves,
+            Instant now)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE kitchen_tickets SET state = 'ACKED', acked_at = ?, device_id = ?,"
+                                + " failure_reason = NULL, updated_at = ? WHERE ticket_id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(2, deviceId);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setObject(4, ticketId);
+            ps.executeUpdate();
+        }
+        complete(c, ticketId, now);
+        KitchenProgress.advance(c, transitions, orderId, actor, true, why, moves);
+    }
+
+    /** What staff found for a ticket parked as maybe printed. */
+    public enum Resolution {
+        /** It is on paper at its device: printed. */
+        ON_PAPER,
+        /** It is not: dispatch it again. */
+        REPRINT
+    }
+
+    /**
+     * A ticket after ResolveTicket.
+     *
+     * @param changed false when the ticket had already been resolved this way (nothing done)
+     * @param storeCode the ticket's store
+     */
+    public record ResolvedTicket(
+            boolean changed,
+            UUID ticketId,
+            UUID orderId,
+            String storeCode,
+            String station,
+            String deviceId,
+            String state,
+            String failureReason) {}
+
+    /**
+     * Applies staff's resolution of a ticket parked as maybe printed ({@link
+     * AckOutcome#UNCERTAIN}), recording it as an event of its order (from and to the order's
+     * current state) with {@code actor} and {@code reason}. ON_PAPER takes the PRINTED ack's path
+     * ({@link #printed}); REPRINT makes the ticket PENDING and its outbox row due now, on {@code
+     * deviceId} when given (kept there by {@link #route} while that device is healthy), else
+     * unrouted. Resolving a ticket the way it was already resolved changes nothing.
+     *
+     * @throws KitchenNotFoundException for an unknown ticket, or a {@code deviceId} that is not
+     *     registered for the ticket's station
+     * @throws io.scanorder.order.state.OrderRuleException when the ticket is not parked as maybe
+     *     printed (and was not already resolved this way)
+     */
+    ResolvedTicket resolve(
+            UUID ticketId,
+            Resolution outcome,
+            String deviceId,
+            Actor actor,
+            String reason,
+            Instant now) {
+        List<MoveResult> moves = new ArrayList<>();
+        ResolvedTicket result =
+                transactions.inTransaction(
+                        "ticket-resolve",
+                        c -> {
+                            moves.clear();
+                            String state;
+                            UUID orderId;
+                            String routedTo;
+                            String failedFor;
+                            String station;
+                            String storeCode;
+                            UUID storeId;
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "SELECT t.state, t.order_id, t.device_id,"
+                                                    + " t.failure_reason, t.station, s.store_code,"
+                                                    + " s.store_id FROM kitchen_tickets t"
+                                                    + " JOIN stores s"
+                                                    + " ON s.store_code = t.content->>'storeCode'"
+                                                    + " WHERE t.ticket_id = ?")) {
+                                ps.setObject(1, ticketId);
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    if (!rs.next()) {
+                                        throw new KitchenNotFoundException(
+                                                "kitchen ticket " + ticketId + " does not exist");
+                                    }
+                                    state = rs.getString(1);
+                                    orderId = (UUID) rs.getObject(2);
+                                    routedTo = rs.getString(3);
+                                    failedFor = rs.getString(4);
+                                    station = rs.getString(5);
+                                    storeCode = rs.getString(6);
+                                    storeId = (UUID) rs.getObject(7);
+                                }
+                            }
+                            String marker =
+                                    "kitchen ticket " + ticketId + " resolved " + outcome.name();
+                            boolean parked =
+                                    "FAILED".equals(state) && MAYBE_PRINTED.equals(failedFor);
+                            if (!parked) {
+                                boolean sameAgain =
+                                        (outcome == Resolution.REPRINT || "ACKED".equals(state))
+                                                && resolvedBefore(c, orderId, marker);
+                                if (!sameAgain) {
+                                    throw new io.scanorder.order.state.OrderRuleException(
+                                            "kitchen ticket "
+                                                    + ticketId
+                                                    + " is "
+                                                    + state
+                                                    + (failedFor == null
+                                                            ? ""
+                                                            : " (" + failedFor + ")")
+                                                    + (routedTo == null ? "" : " on " + routedTo)
+                                                    + ", not parked as maybe printed (FAILED "
+                                                    + MAYBE_PRINTED
+                                                    + "): only such a ticket can be resolved "
+                                                    + outcome.name());
+                                }
+                                return new ResolvedTicket(
+                                        false, ticketId, orderId, storeCode, station, routedTo,
+                                        state, failedFor);
+                            }
+                            if (deviceId != null
+                                    && DeviceRouter.device(c, storeId, station, deviceId)
+                                            .isEmpty()) {
+                                throw new KitchenNotFoundException(
+                                        "device "
+                                                + deviceId
+                                                + " is not registered for station '"
+                                                + station
+                                                + "' in store "
+                                                + storeCode);
+                            }
+                            OrderState orderState = orderState(c, orderId);
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "INSERT INTO order_events (order_id, from_state,"
+                                                    + " to_state, actor_kind, actor_id, reason,"
+                                                    + " occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                                ps.setObject(1, orderId);
+                                ps.setString(2, orderState.name());
+                                ps.setString(3, orderState.name());
+                                ps.setString(4, actor.kind().name());
+                                ps.setString(5, actor.id());
+                                ps.setString(
+                                        6,
+                                        marker
+                                                + " (station "
+                                                + station
+                                                + ", was on "
+                                                + routedTo
+                                                + (deviceId == null
+                                                        ? ""
+                                                        : ", reprint on " + deviceId)
+                                                + ")"
+                                                + (reason.isEmpty() ? "" : ": " + reason));
+                                ps.setTimestamp(7, Timestamp.from(now));
+                                ps.executeUpdate();
+                            }
+                            if (outcome == Resolution.ON_PAPER) {
+                                printed(
+                                        c,
+                                        ticketId,
+                                        orderId,
+                                        routedTo,
+                                        actor,
+                                        "found on paper by staff",
+                                        moves,
+                                        now);
+                                return new ResolvedTicket(
+                                        true, ticketId, orderId, storeCode, station, routedTo,
+                                        "ACKED", null);
+                            }
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "UPDATE kitchen_tickets SET state = 'PENDING',"
+                                                    + " failure_reason = NULL, device_id = ?,"
+                                                    + " updated_at = ? WHERE ticket_id = ?")) {
+                                ps.setString(1, deviceId);
+                                ps.setTimestamp(2, Timestamp.from(now));
+                                ps.setObject(3, ticketId);
+                                ps.executeUpdate();
+                            }
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "UPDATE outbox SET completed_at = NULL,"
+                                                    + " available_at = ?, claimed_by = NULL,"
+                                                    + " claimed_until = NULL, last_error = ?"
+                                                    + " WHERE aggregate_id = ?")) {
+                                ps.setTimestamp(1, Timestamp.from(now));
+                                ps.setString(2, "reprint requested by " + actor);
+                                ps.setObject(3, ticketId);
+                                ps.executeUpdate();
+                            }
+                            return new ResolvedTicket(
+                                    true, ticketId, orderId, storeCode, station, deviceId,
+                                    "PENDING", null);
+                        });
+        moves.forEach(transitions::afterCommit);
+        return result;
+    }
+
+    private static boolean resolvedBefore(Connection c, UUID orderId, String marker)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT 1 FROM order_events WHERE order_id = ? AND reason LIKE ?")) {
+            ps.setObject(1, orderId);
+            // the marker is a fixed phrase with a UUID: no LIKE wildcards in it
+            ps.setString(2, marker + " %");
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     static OrderState orderState(Connection c, UUID orderId) throws SQLException {
