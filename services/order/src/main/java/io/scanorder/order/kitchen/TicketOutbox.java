@@ -389,17 +389,7 @@ public class TicketOutbox {
                             }
                             if (!printed) {
                                 Instant due = "FAILED".equals(state) ? now.plus(refusedAgain) : now;
-                                try (PreparedStatement ps =
-                                        c.prepareStatement(
-                                                "UPDATE kitchen_tickets SET state = 'FAILED',"
-                                                        + " failure_reason = ?, device_id = ?,"
-                                                        + " updated_at = ? WHERE ticket_id = ?")) {
-                                    ps.setString(1, reason);
-                                    ps.setString(2, deviceId);
-                                    ps.setTimestamp(3, Timestamp.from(now));
-                                    ps.setObject(4, ticketId);
-                                    ps.executeUpdate();
-                                }
+                                failAt(c, ticketId, deviceId, reason, now);
                                 try (PreparedStatement ps =
                                         c.prepareStatement(
                                                 "UPDATE outbox SET available_at = ?,"
@@ -825,6 +815,22 @@ public class TicketOutbox {
         }
     }
 
+    /** Marks the ticket FAILED at {@code deviceId} for {@code reason}. */
+    private static void failAt(
+            Connection c, UUID ticketId, String deviceId, String reason, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE kitchen_tickets SET state = 'FAILED', failure_reason = ?,"
+                                + " device_id = ?, updated_at = ? WHERE ticket_id = ?")) {
+            ps.setString(1, reason);
+            ps.setString(2, deviceId);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setObject(4, ticketId);
+            ps.executeUpdate();
+        }
+    }
+
     /**
      * Parks a ticket that may be on paper at {@code deviceId}: FAILED with reason {@value
      * #MAYBE_PRINTED} on that device, outbox row completed so no dispatcher publishes it again.
@@ -832,16 +838,7 @@ public class TicketOutbox {
     private static AckResult uncertain(
             Connection c, UUID ticketId, UUID orderId, String deviceId, Instant now)
             throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "UPDATE kitchen_tickets SET state = 'FAILED', failure_reason = ?,"
-                                + " device_id = ?, updated_at = ? WHERE ticket_id = ?")) {
-            ps.setString(1, MAYBE_PRINTED);
-            ps.setString(2, deviceId);
-            ps.setTimestamp(3, Timestamp.from(now));
-            ps.setObject(4, ticketId);
-            ps.executeUpdate();
-        }
+        failAt(c, ticketId, deviceId, MAYBE_PRINTED, now);
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "UPDATE outbox SET completed_at = ?, claimed_by = NULL,"
