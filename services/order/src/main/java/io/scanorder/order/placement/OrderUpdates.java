@@ -72,7 +72,19 @@ public class OrderUpdates {
                         List.of(CHANNEL),
                         PING_INTERVAL,
                         REDIS_TIMEOUT,
-                        (channel, message) -> onMessage(message));
+                        new ProvenSubscription.Listener() {
+                            @Override
+                            public void message(String channel, String message) {
+                                onMessage(message);
+                            }
+
+                            @Override
+                            public void regained() {
+                                // Changes published while no subscription listened were not
+                                // heard: every watched order is read once.
+                                checkAll();
+                            }
+                        });
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -140,11 +152,15 @@ public class OrderUpdates {
     private void poll() {
         try {
             if (!live()) {
-                watchers.keySet().forEach(id -> readers.execute(() -> check(id)));
+                checkAll();
             }
         } catch (RuntimeException e) {
             LOG.debugf("order updates poll failed: %s", e.toString());
         }
+    }
+
+    private void checkAll() {
+        watchers.keySet().forEach(id -> readers.execute(() -> check(id)));
     }
 
     private void onMessage(String message) {

@@ -59,6 +59,7 @@ public final class ProvenSubscription {
     private volatile Attempt attempt;
     private volatile Attempt subscribed;
     private volatile long lastPingNanos;
+    private volatile boolean proven;
     private volatile boolean lost;
     private volatile boolean closed;
 
@@ -89,9 +90,15 @@ public final class ProvenSubscription {
         this.listener = listener;
     }
 
-    /** True while a subscription is open and its pings come back. */
+    /**
+     * True while a subscription is open, one of its pings has come back, and the last one came back
+     * within three check intervals.
+     */
     public boolean live() {
-        return subscribed != null && !lost && System.nanoTime() - lastPingNanos < silenceNanos;
+        return subscribed != null
+                && proven
+                && !lost
+                && System.nanoTime() - lastPingNanos < silenceNanos;
     }
 
     /**
@@ -191,12 +198,23 @@ public final class ProvenSubscription {
             }
             // The handler is in place before PSUBSCRIBE goes out, so no confirmation is missed.
             conn.handler(this::onResponse);
-            conn.exceptionHandler(e -> LOG.debugf("%s subscription failed: %s", name, e));
-            // A connection that ends shows as missing pings; the next check replaces it.
-            conn.endHandler(() -> LOG.debugf("%s subscription connection ended", name));
+            // A connection that ends (Redis stopped, network cut) loses the subscription at once;
+            // one that hangs shows as missing pings.
+            conn.endHandler(() -> ended("its connection closed"));
+            conn.exceptionHandler(e -> ended("its connection failed: " + e));
             Request psubscribe = Request.cmd(Command.PSUBSCRIBE);
             patterns.forEach(psubscribe::arg);
             conn.send(psubscribe).subscribe().with(ok -> {}, e -> fail("PSUBSCRIBE", e));
+        }
+
+        void ended(String why) {
+            if (subscribed == this) {
+                subscribed = null;
+                close();
+                markLost(why);
+            } else if (attempt == this) {
+                fail("SUBSCRIBE", new IllegalStateException(why));
+            }
         }
 
         void onResponse(Response r) {
@@ -216,6 +234,14 @@ public final class ProvenSubscription {
                 String channel = r.get(2).toString();
                 if (pingChannel.equals(channel)) {
                     lastPingNanos = System.nanoTime();
+                    if (subscribed == this && !proven) {
+                        proven = true;
+                        if (lost) {
+                            lost = false;
+                            LOG.infof("%s subscription open again", name);
+                            listener.regained();
+                        }
+                    }
                 } else {
                     listener.message(channel, r.get(3).toString());
                 }
@@ -227,18 +253,14 @@ public final class ProvenSubscription {
                 close();
                 return;
             }
-            // Counts as proven until the first ping had its chance to come back.
+            // Not dropped before its first ping had the time to come back; live once it has.
             lastPingNanos = System.nanoTime();
+            proven = false;
             subscribed = this;
             attempt = null;
             health.succeeded();
             LOG.debugf("subscribed to %s", name);
             ping();
-            if (lost) {
-                lost = false;
-                LOG.infof("%s subscription open again", name);
-                listener.regained();
-            }
         }
 
         void fail(String operation, Throwable e) {
