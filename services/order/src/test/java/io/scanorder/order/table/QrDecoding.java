@@ -4,8 +4,10 @@ import com.google.zxing.BinaryBitmap;
 import com.google.zxing.ChecksumException;
 import com.google.zxing.DecodeHintType;
 import com.google.zxing.FormatException;
+import com.google.zxing.LuminanceSource;
 import com.google.zxing.NotFoundException;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.GlobalHistogramBinarizer;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import java.awt.Rectangle;
@@ -81,15 +83,24 @@ final class QrDecoding {
         return payload.substring(payload.indexOf("?scene=") + "?scene=".length());
     }
 
+    /**
+     * Decodes the card's code as a phone would, trying both of zxing's binarizers: the local
+     * (hybrid) one can miss a finder pattern next to the card's text, the global one does not.
+     */
     private static String decode(BufferedImage image) {
-        BinaryBitmap bitmap =
-                new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
-        try {
-            return new QRCodeReader()
-                    .decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE))
-                    .getText();
-        } catch (NotFoundException | ChecksumException | FormatException e) {
-            throw new AssertionError("no readable QR code in the card: " + e, e);
+        LuminanceSource source = new BufferedImageLuminanceSource(image);
+        Map<DecodeHintType, Object> hints = Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE);
+        List<Exception> failures = new ArrayList<>();
+        for (BinaryBitmap bitmap :
+                List.of(
+                        new BinaryBitmap(new HybridBinarizer(source)),
+                        new BinaryBitmap(new GlobalHistogramBinarizer(source)))) {
+            try {
+                return new QRCodeReader().decode(bitmap, hints).getText();
+            } catch (NotFoundException | ChecksumException | FormatException e) {
+                failures.add(e);
+            }
         }
+        throw new AssertionError("no readable QR code in the card: " + failures);
     }
 }
