@@ -15,6 +15,7 @@ import io.scanorder.payment.PaymentException.Reason;
 import io.scanorder.payment.money.Amount;
 import io.scanorder.payment.money.AmountLimits;
 import io.scanorder.payment.orders.OrderNotifier;
+import io.scanorder.payment.orders.RefundApprovals;
 import io.scanorder.payment.store.PaymentRecord;
 import io.scanorder.payment.store.PaymentState;
 import io.scanorder.payment.store.PaymentStore;
@@ -67,6 +68,7 @@ public class Payments {
     private final AmountLimits limits;
     private final OrderNotifier orderNotifier;
     private final RiskLimits risk;
+    private final RefundApprovals approvals;
     private final Map<String, Counter> limited = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
 
@@ -74,6 +76,7 @@ public class Payments {
             PaymentStore store,
             WeChatPayGateway wechat,
             OrderNotifier orderNotifier,
+            RefundApprovals approvals,
             MeterRegistry registry,
             @ConfigProperty(
                             name = "scanorder.payment.limits.max-order-fen",
@@ -94,6 +97,7 @@ public class Payments {
         this.store = store;
         this.wechat = wechat;
         this.orderNotifier = orderNotifier;
+        this.approvals = approvals;
         this.registry = registry;
         this.limits = AmountLimits.upTo(Amount.ofFen(maxOrderFen));
         this.risk =
@@ -344,7 +348,23 @@ public class Payments {
         return existing(no);
     }
 
+    /**
+     * Refunds what the order service asks for, once the order's own record allows it ({@link
+     * RefundApprovals}); a repeat of a refund already sent is answered without asking again.
+     */
     public RefundRecord refund(RefundCommand c) {
+        return refund(c, true);
+    }
+
+    /**
+     * Refunds a payment the order service refused (its order was closed, cancelled or paid by
+     * another transaction): decided by this service, so there is no order-side refund to check.
+     */
+    public RefundRecord refundRefusedPayment(RefundCommand c) {
+        return refund(c, false);
+    }
+
+    private RefundRecord refund(RefundCommand c, boolean checkOrder) {
         requireStoreCode(c.storeCode());
         OutTradeNo outTradeNo = parseOutTradeNo(c.outTradeNo());
         OutRefundNo outRefundNo;
@@ -407,6 +427,9 @@ public class Payments {
                                 + " is "
                                 + payment.state()
                                 + "; only paid payments can be refunded");
+            }
+            if (checkOrder) {
+                approvals.check(c, payment);
             }
             if (!db(() -> store.reserveRefund(wanted))) {
                 known = db(() -> store.findRefund(wanted.outRefundNo())).orElse(null);

@@ -426,16 +426,20 @@ class PaymentServiceIT {
                 .build();
     }
 
+    /** A refund request that staff approved at the (stand-in) order service, as in production. */
     private RefundRequest refundRequest(String outTradeNo, String outRefundNo, long fen) {
         long total = store.find(outTradeNo).orElseThrow().amountFen();
-        return RefundRequest.newBuilder()
-                .setStoreCode(STORE)
-                .setOutTradeNo(outTradeNo)
-                .setOutRefundNo(outRefundNo)
-                .setRefundFen(fen)
-                .setTotalFen(total)
-                .setReason("菜品售罄")
-                .build();
+        return PaymentInfrastructure.orderService()
+                .approve(
+                        outTradeNo.split("_")[0],
+                        RefundRequest.newBuilder()
+                                .setStoreCode(STORE)
+                                .setOutTradeNo(outTradeNo)
+                                .setOutRefundNo(outRefundNo)
+                                .setRefundFen(fen)
+                                .setTotalFen(total)
+                                .setReason("菜品售罄")
+                                .build());
     }
 
     private void payAndAwait(String outTradeNo, long fen) {

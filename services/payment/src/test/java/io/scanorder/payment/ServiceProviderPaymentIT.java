@@ -192,22 +192,23 @@ class ServiceProviderPaymentIT {
         RefundResult refund =
                 payments()
                         .refund(
-                                RefundRequest.newBuilder()
-                                        .setStoreCode(STORE)
-                                        .setOutTradeNo(outTradeNo)
-                                        .setOutRefundNo(order + "_R1")
-                                        .setRefundFen(4_200)
-                                        .setTotalFen(4_200)
-                                        .setReason("整单退款")
-                                        .addGoods(
-                                                io.scanorder.proto.payment.v1.RefundGoods
-                                                        .newBuilder()
-                                                        .setMerchantGoodsId("SKU-DUCK")
-                                                        .setGoodsName("Roast duck")
-                                                        .setUnitPriceFen(2_100)
-                                                        .setRefundQuantity(2)
-                                                        .setRefundFen(4_200))
-                                        .build());
+                                approved(
+                                        RefundRequest.newBuilder()
+                                                .setStoreCode(STORE)
+                                                .setOutTradeNo(outTradeNo)
+                                                .setOutRefundNo(order + "_R1")
+                                                .setRefundFen(4_200)
+                                                .setTotalFen(4_200)
+                                                .setReason("整单退款")
+                                                .addGoods(
+                                                        io.scanorder.proto.payment.v1.RefundGoods
+                                                                .newBuilder()
+                                                                .setMerchantGoodsId("SKU-DUCK")
+                                                                .setGoodsName("Roast duck")
+                                                                .setUnitPriceFen(2_100)
+                                                                .setRefundQuantity(2)
+                                                                .setRefundFen(4_200))
+                                                .build()));
 
         assertThat(refund.getRefundFen()).isEqualTo(4_200);
         RefundView atWeChat =
@@ -387,5 +388,11 @@ class ServiceProviderPaymentIT {
 
         @Override
         public void close() {}
+    }
+
+    /** The request, once staff approved it at the (stand-in) order service, as in production. */
+    private static RefundRequest approved(RefundRequest request) {
+        return PaymentInfrastructure.orderService()
+                .approve(request.getOutTradeNo().split("_")[0], request);
     }
 }

@@ -71,15 +71,16 @@ class SingleItemRefundIT {
         RefundResult refund =
                 payments()
                         .refund(
-                                refund(outTradeNo, order + "_R1", 1_900)
-                                        .addGoods(
-                                                goods(
-                                                        "SKU-BEEF-L",
-                                                        "Beef noodles",
-                                                        1_900,
-                                                        1,
-                                                        1_900))
-                                        .build());
+                                approved(
+                                        refund(outTradeNo, order + "_R1", 1_900)
+                                                .addGoods(
+                                                        goods(
+                                                                "SKU-BEEF-L",
+                                                                "Beef noodles",
+                                                                1_900,
+                                                                1,
+                                                                1_900))
+                                                .build()));
 
         assertThat(refund.getRefundFen()).isEqualTo(1_900);
         RefundView atWeChat = atWeChat(order + "_R1").orElseThrow();
@@ -165,6 +166,12 @@ class SingleItemRefundIT {
                 .setRefundFen(fen)
                 .setTotalFen(paid.amountFen())
                 .setReason("菜品售罄");
+    }
+
+    /** The request, once staff approved it at the (stand-in) order service, as in production. */
+    private static RefundRequest approved(RefundRequest request) {
+        return PaymentInfrastructure.orderService()
+                .approve(request.getOutTradeNo().split("_")[0], request);
     }
 
     private static RefundGoods goods(

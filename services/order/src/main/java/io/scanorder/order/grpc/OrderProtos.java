@@ -138,6 +138,12 @@ final class OrderProtos {
             if (r.decidedBy() != null) {
                 rb.setDecidedBy(toProto(r.decidedBy()));
             }
+            if (r.decidedAt() != null) {
+                rb.setDecidedAt(ts(r.decidedAt()));
+            }
+            if (r.outRefundNo() != null) {
+                rb.setOutRefundNo(r.outRefundNo());
+            }
             for (OrderView.RefundLine l : r.lines()) {
                 rb.addLines(
                         RefundLine.newBuilder()

@@ -223,7 +223,8 @@ public class OrderQueries {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "SELECT refund_id, refund_fen, state, reason, requested_by_kind,"
-                                + " requested_by_id, decided_by_kind, decided_by_id, requested_at"
+                                + " requested_by_id, decided_by_kind, decided_by_id, requested_at,"
+                                + " out_refund_no, decided_at"
                                 + " FROM refunds"
                                 + " WHERE order_id = ? ORDER BY requested_at, refund_id")) {
             ps.setObject(1, id);
@@ -242,7 +243,11 @@ public class OrderQueries {
                                                     ActorKind.valueOf(rs.getString(7)),
                                                     rs.getString(8)),
                                     instant(rs.getTimestamp(9)),
-                                    new ArrayList<>()));
+                                    new ArrayList<>(),
+                                    rs.getString(10),
+                                    rs.getTimestamp(11) == null
+                                            ? null
+                                            : instant(rs.getTimestamp(11))));
                 }
             }
         }

@@ -54,6 +54,8 @@ public record OrderView(
      *
      * @param decidedBy null while waiting for a decision
      * @param lines the order lines it covers; empty for a refund of an amount
+     * @param outRefundNo the WeChat Pay number it is refunded under; null until approved
+     * @param decidedAt when it was approved or declined; null while waiting
      */
     public record Refund(
             UUID refundId,
@@ -63,7 +65,9 @@ public record OrderView(
             Actor requestedBy,
             Actor decidedBy,
             Instant requestedAt,
-            List<RefundLine> lines) {}
+            List<RefundLine> lines,
+            String outRefundNo,
+            Instant decidedAt) {}
 
     /** One order line (or part of it) a single-item refund covers. */
     public record RefundLine(UUID lineId, int quantity, long refundFen) {}

@@ -1,8 +1,6 @@
 package io.scanorder.payment.orders;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -66,8 +64,7 @@ public class OrderNotifier {
     private final OrderNoticeStore notices;
     private final Payments payments;
     private final PaymentStore store;
-    private final String host;
-    private final int port;
+    private final OrderServiceChannel channel;
     private final Duration interval;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
@@ -81,15 +78,13 @@ public class OrderNotifier {
     private final AtomicLong oldestSeconds = new AtomicLong();
 
     private ScheduledExecutorService executor;
-    private ManagedChannel channel;
 
     OrderNotifier(
             OrderNoticeStore notices,
             Payments payments,
             PaymentStore store,
             MeterRegistry registry,
-            @ConfigProperty(name = "scanorder.payment.order-service.host") String host,
-            @ConfigProperty(name = "scanorder.payment.order-service.port") int port,
+            OrderServiceChannel channel,
             @ConfigProperty(
                             name = "scanorder.payment.order-notices.interval",
                             defaultValue = "PT1S")
@@ -113,8 +108,7 @@ public class OrderNotifier {
         this.notices = notices;
         this.payments = payments;
         this.store = store;
-        this.host = host;
-        this.port = port;
+        this.channel = channel;
         this.interval = interval;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
@@ -155,7 +149,6 @@ public class OrderNotifier {
     }
 
     void start(@Observes StartupEvent event) {
-        channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
         ScheduledThreadPoolExecutor pool =
                 new ScheduledThreadPoolExecutor(
                         1,
@@ -174,9 +167,6 @@ public class OrderNotifier {
     void stop(@Observes ShutdownEvent event) {
         if (executor != null) {
             executor.shutdownNow();
-        }
-        if (channel != null) {
-            channel.shutdownNow();
         }
     }
 
@@ -260,7 +250,7 @@ public class OrderNotifier {
         }
         try {
             var answer =
-                    OrderPaymentsGrpc.newBlockingStub(channel)
+                    OrderPaymentsGrpc.newBlockingStub(channel.get())
                             .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
                             .recordRefund(request.build());
             notices.moveRefund(n.outRefundNo(), RefundNotice.Status.DELIVERED, null, null);
@@ -294,17 +284,17 @@ public class OrderNotifier {
     }
 
     private void retryRefundLater(RefundNotice n, String why) {
-        if (why.startsWith("UNAVAILABLE") && channel != null) {
-            channel.resetConnectBackoff();
+        if (why.startsWith("UNAVAILABLE")) {
+            channel.reconnectSoon();
         }
         Duration delay = backoff(n.attempts() + 1);
         notices.moveRefund(
                 n.outRefundNo(), RefundNotice.Status.PENDING, Instant.now().plus(delay), why);
         refundResults.get(Result.RETRY).increment();
         LOG.warnf(
-                "could not tell the order service at %s:%d about refund %s (attempt %d: %s);"
+                "could not tell the order service at %s about refund %s (attempt %d: %s);"
                         + " retrying in %d ms",
-                host, port, n.outRefundNo(), n.attempts() + 1, why, delay.toMillis());
+                channel.address(), n.outRefundNo(), n.attempts() + 1, why, delay.toMillis());
     }
 
     private void deliver(OrderNotice n) {
@@ -322,7 +312,7 @@ public class OrderNotifier {
                         .build();
         try {
             var answer =
-                    OrderPaymentsGrpc.newBlockingStub(channel)
+                    OrderPaymentsGrpc.newBlockingStub(channel.get())
                             .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
                             .recordPayment(request);
             notices.move(
@@ -377,7 +367,7 @@ public class OrderNotifier {
         try {
             OutTradeNo trade = OutTradeNo.parse(n.outTradeNo());
             RefundRecord r =
-                    payments.refund(
+                    payments.refundRefusedPayment(
                             new Payments.RefundCommand(
                                     n.storeCode(),
                                     n.outTradeNo(),
@@ -443,17 +433,17 @@ public class OrderNotifier {
     }
 
     private void retryLater(OrderNotice n, OrderNotice.Status status, String why) {
-        if (why.startsWith("UNAVAILABLE") && channel != null) {
+        if (why.startsWith("UNAVAILABLE")) {
             // Reconnect on the next attempt instead of after gRPC's own (up to 2 min) backoff.
-            channel.resetConnectBackoff();
+            channel.reconnectSoon();
         }
         Duration delay = backoff(n.attempts() + 1);
         notices.move(n.outTradeNo(), status, status, Instant.now().plus(delay), why);
         count(Result.RETRY);
         LOG.warnf(
-                "could not tell the order service at %s:%d about payment %s (attempt %d: %s);"
+                "could not tell the order service at %s about payment %s (attempt %d: %s);"
                         + " retrying in %d ms",
-                host, port, n.outTradeNo(), n.attempts() + 1, why, delay.toMillis());
+                channel.address(), n.outTradeNo(), n.attempts() + 1, why, delay.toMillis());
     }
 
     /** Exponential backoff with full jitter in its upper half, capped at the maximum. */

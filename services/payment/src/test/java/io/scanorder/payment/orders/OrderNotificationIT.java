@@ -23,6 +23,7 @@ import io.scanorder.proto.payment.v1.PrepayRequest;
 import io.scanorder.proto.payment.v1.QueryPaymentRequest;
 import io.scanorder.proto.payment.v1.RefundRequest;
 import io.scanorder.wechatsim.WeChatSimulator;
+import io.scanorder.wechatsim.pay.notify.DeliveryControls.ReleaseOrder;
 import io.scanorder.wechatsim.pay.notify.DeliveryOutcome;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -212,14 +213,16 @@ class OrderNotificationIT {
 
         payments.withDeadlineAfter(15, TimeUnit.SECONDS)
                 .refund(
-                        RefundRequest.newBuilder()
-                                .setStoreCode(STORE)
-                                .setOutTradeNo(outTradeNo)
-                                .setOutRefundNo(orderId + "_R1")
-                                .setRefundFen(2_000)
-                                .setTotalFen(5_000)
-                                .setReason("one dish sold out")
-                                .build());
+                        orders.approve(
+                                orderId,
+                                RefundRequest.newBuilder()
+                                        .setStoreCode(STORE)
+                                        .setOutTradeNo(outTradeNo)
+                                        .setOutRefundNo(orderId + "_R1")
+                                        .setRefundFen(2_000)
+                                        .setTotalFen(5_000)
+                                        .setReason("one dish sold out")
+                                        .build()));
 
         await().atMost(WAIT)
                 .until(
@@ -269,13 +272,15 @@ class OrderNotificationIT {
 
         payments.withDeadlineAfter(15, TimeUnit.SECONDS)
                 .refund(
-                        RefundRequest.newBuilder()
-                                .setStoreCode(STORE)
-                                .setOutTradeNo(outTradeNo)
-                                .setOutRefundNo(orderId + "_R1")
-                                .setRefundFen(880)
-                                .setTotalFen(880)
-                                .build());
+                        orders.approve(
+                                orderId,
+                                RefundRequest.newBuilder()
+                                        .setStoreCode(STORE)
+                                        .setOutTradeNo(outTradeNo)
+                                        .setOutRefundNo(orderId + "_R1")
+                                        .setRefundFen(880)
+                                        .setTotalFen(880)
+                                        .build()));
 
         // No notification comes: the fallback query (after 1 s in tests) finds the outcome.
         await().atMost(WAIT)
@@ -305,17 +310,22 @@ class OrderNotificationIT {
         String orderId = outTradeNo.split("_")[0];
         wechat.pay().pay(MCH, outTradeNo);
         await().atMost(WAIT).until(() -> status(outTradeNo) == OrderNotice.Status.DELIVERED);
-        orders.stop();
+        // The order service confirms the refund, then goes down before its outcome is known.
+        wechat.pay().notifications().hold();
 
         payments.withDeadlineAfter(15, TimeUnit.SECONDS)
                 .refund(
-                        RefundRequest.newBuilder()
-                                .setStoreCode(STORE)
-                                .setOutTradeNo(outTradeNo)
-                                .setOutRefundNo(orderId + "_R1")
-                                .setRefundFen(1_200)
-                                .setTotalFen(1_200)
-                                .build());
+                        orders.approve(
+                                orderId,
+                                RefundRequest.newBuilder()
+                                        .setStoreCode(STORE)
+                                        .setOutTradeNo(outTradeNo)
+                                        .setOutRefundNo(orderId + "_R1")
+                                        .setRefundFen(1_200)
+                                        .setTotalFen(1_200)
+                                        .build()));
+        orders.stop();
+        wechat.pay().notifications().release(ReleaseOrder.AS_CREATED);
         await().atMost(WAIT)
                 .until(
                         () ->
