@@ -24,6 +24,7 @@ import io.scanorder.proto.payment.v1.QueryPaymentRequest;
 import io.scanorder.proto.payment.v1.QueryRefundRequest;
 import io.scanorder.proto.payment.v1.ReconcileBillRequest;
 import io.scanorder.proto.payment.v1.ReconciliationDifference;
+import io.scanorder.proto.payment.v1.ReconciliationRefundDifference;
 import io.scanorder.proto.payment.v1.ReconciliationReport;
 import io.scanorder.proto.payment.v1.RefundRequest;
 import io.scanorder.proto.payment.v1.RefundResult;
@@ -113,6 +114,25 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
                 diff.setWechatAmountFen(d.wechatFen());
             }
             b.addDifferences(diff);
+        }
+        b.setMatchedRefundCount(r.matchedRefunds());
+        for (var d : r.refundDifferences()) {
+            ReconciliationRefundDifference.Builder diff =
+                    ReconciliationRefundDifference.newBuilder()
+                            .setKind(DifferenceKind.valueOf("DIFFERENCE_KIND_" + d.kind().name()))
+                            .setOutRefundNo(d.outRefundNo())
+                            .setOutTradeNo(d.outTradeNo())
+                            .setDetail(d.detail());
+            if (d.refundId() != null) {
+                diff.setRefundId(d.refundId());
+            }
+            if (d.ourFen() != null) {
+                diff.setOurRefundFen(d.ourFen());
+            }
+            if (d.wechatFen() != null) {
+                diff.setWechatRefundFen(d.wechatFen());
+            }
+            b.addRefundDifferences(diff);
         }
         return b.build();
     }

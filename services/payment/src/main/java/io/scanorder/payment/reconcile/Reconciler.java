@@ -10,7 +10,9 @@ import io.scanorder.payment.store.PaymentStore;
 import io.scanorder.payment.store.ReconciliationReport;
 import io.scanorder.payment.store.ReconciliationReport.Difference;
 import io.scanorder.payment.store.ReconciliationReport.Kind;
+import io.scanorder.payment.store.ReconciliationReport.RefundDifference;
 import io.scanorder.payment.store.ReconciliationStore;
+import io.scanorder.payment.store.RefundRecord;
 import io.scanorder.payment.store.StoreException;
 import io.scanorder.payment.wechat.WeChatErrors;
 import io.scanorder.payment.wechat.WeChatPayGateway;
@@ -30,10 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles a day's WeChat Pay trade bill with the payments recorded here, both ways: every paid
- * row of the bill must be a payment recorded as paid on that day with the same amount, and every
- * such payment must be in the bill. Stores the report and publishes the differences of the latest
- * run as {@code scanorder_reconciliation_mismatches{kind}}.
+ * Reconciles a day's WeChat Pay trade bill with the payments and refunds recorded here, both ways:
+ * every paid row of the bill must be a payment recorded as paid on that day with the same amount,
+ * every successful refund row a refund recorded as succeeded on that day with the same amount, and
+ * every such payment and refund must be in the bill. Stores the report and publishes the
+ * differences of the latest run as {@code scanorder_reconciliation_mismatches{kind}} and {@code
+ * scanorder_reconciliation_refund_mismatches{kind}}.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -44,6 +48,7 @@ public class Reconciler {
     private final PaymentStore payments;
     private final ReconciliationStore reports;
     private final Map<Kind, AtomicLong> mismatches = new EnumMap<>(Kind.class);
+    private final Map<Kind, AtomicLong> refundMismatches = new EnumMap<>(Kind.class);
     private final Clock clock = Clock.systemUTC();
 
     Reconciler(
@@ -60,6 +65,14 @@ public class Reconciler {
             Gauge.builder("scanorder.reconciliation.mismatches", value, AtomicLong::get)
                     .description(
                             "Payments that did not match in the latest reconciliation of WeChat"
+                                    + " Pay's trade bill, by kind")
+                    .tag("kind", kind.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+            AtomicLong refunds = new AtomicLong();
+            refundMismatches.put(kind, refunds);
+            Gauge.builder("scanorder.reconciliation.refund.mismatches", refunds, AtomicLong::get)
+                    .description(
+                            "Refunds that did not match in the latest reconciliation of WeChat"
                                     + " Pay's trade bill, by kind")
                     .tag("kind", kind.name().toLowerCase(Locale.ROOT))
                     .register(registry);
@@ -103,8 +116,10 @@ public class Reconciler {
             }
         }
         List<TradeBillParser.BillPayment> billed;
+        List<TradeBillParser.BillRefund> billedRefunds;
         try {
             billed = bill == null ? List.of() : TradeBillParser.payments(bill);
+            billedRefunds = bill == null ? List.of() : TradeBillParser.refunds(bill);
         } catch (IllegalArgumentException e) {
             throw new PaymentException(
                     Reason.INTERNAL,
@@ -112,7 +127,7 @@ public class Reconciler {
         }
         ReconciliationReport report;
         try {
-            report = compare(day, billed);
+            report = compare(day, billed, billedRefunds);
             reports.save(report);
         } catch (StoreException e) {
             throw new PaymentException(
@@ -124,19 +139,30 @@ public class Reconciler {
         }
         for (Kind kind : Kind.values()) {
             mismatches.get(kind).set(report.count(kind));
+            refundMismatches.get(kind).set(report.refundCount(kind));
         }
-        if (report.differences().isEmpty()) {
-            LOG.infof("trade bill of %s reconciled: %d payments match", day, report.matched());
+        if (report.differences().isEmpty() && report.refundDifferences().isEmpty()) {
+            LOG.infof(
+                    "trade bill of %s reconciled: %d payments and %d refunds match",
+                    day, report.matched(), report.matchedRefunds());
         } else {
             LOG.warnf(
-                    "trade bill of %s: %d payments match, %d differ (run %s); see"
-                            + " GetReconciliationReport",
-                    day, report.matched(), report.differences().size(), report.runId());
+                    "trade bill of %s: %d payments match, %d differ; %d refunds match, %d differ"
+                            + " (run %s); see GetReconciliationReport",
+                    day,
+                    report.matched(),
+                    report.differences().size(),
+                    report.matchedRefunds(),
+                    report.refundDifferences().size(),
+                    report.runId());
         }
         return report;
     }
 
-    private ReconciliationReport compare(LocalDate day, List<TradeBillParser.BillPayment> billed) {
+    private ReconciliationReport compare(
+            LocalDate day,
+            List<TradeBillParser.BillPayment> billed,
+            List<TradeBillParser.BillRefund> billedRefunds) {
         Instant from = day.atStartOfDay(CHINA).toInstant();
         Instant to = day.plusDays(1).atStartOfDay(CHINA).toInstant();
         Map<String, PaymentRecord> ours = new LinkedHashMap<>();
@@ -199,8 +225,92 @@ public class Reconciler {
                                     + " but not in WeChat's bill; query it and check the"
                                     + " merchant platform"));
         }
+        List<RefundDifference> refundDifferences = new ArrayList<>();
+        int matchedRefunds = compareRefunds(from, to, billedRefunds, refundDifferences);
         return new ReconciliationReport(
-                UUID.randomUUID().toString(), day, clock.instant(), matched, differences);
+                UUID.randomUUID().toString(),
+                day,
+                clock.instant(),
+                matched,
+                differences,
+                matchedRefunds,
+                refundDifferences);
+    }
+
+    /**
+     * Compares the bill's successful refunds with the refunds recorded here as succeeded in {@code
+     * [from, to)}; adds the differences and returns how many matched.
+     */
+    private int compareRefunds(
+            Instant from,
+            Instant to,
+            List<TradeBillParser.BillRefund> billed,
+            List<RefundDifference> differences) {
+        Map<String, RefundRecord> ours = new LinkedHashMap<>();
+        for (RefundRecord r : reports.refundedBetween(from, to)) {
+            ours.put(r.outRefundNo(), r);
+        }
+        int matched = 0;
+        for (TradeBillParser.BillRefund b : billed) {
+            RefundRecord r = ours.remove(b.outRefundNo());
+            if (r == null) {
+                String detail =
+                        payments.findRefund(b.outRefundNo())
+                                .map(
+                                        known ->
+                                                "recorded here as "
+                                                        + known.state()
+                                                        + (known.succeededAt() == null
+                                                                ? ""
+                                                                : ", succeeded at "
+                                                                        + known.succeededAt())
+                                                        + "; query it (QueryRefund) to record the"
+                                                        + " outcome")
+                                .orElse(
+                                        "unknown here: not requested through this payment"
+                                                + " service (refunded in the merchant platform?)");
+                differences.add(
+                        new RefundDifference(
+                                Kind.MISSING_HERE,
+                                b.outRefundNo(),
+                                b.outTradeNo(),
+                                b.refundId(),
+                                null,
+                                b.refundFen(),
+                                detail));
+            } else if (r.refundFen() != b.refundFen()) {
+                differences.add(
+                        new RefundDifference(
+                                Kind.AMOUNT_MISMATCH,
+                                b.outRefundNo(),
+                                b.outTradeNo(),
+                                b.refundId(),
+                                r.refundFen(),
+                                b.refundFen(),
+                                "recorded here as "
+                                        + r.refundFen()
+                                        + " fen, WeChat billed a refund of "
+                                        + b.refundFen()
+                                        + " fen"));
+            } else {
+                matched++;
+            }
+        }
+        for (RefundRecord r : ours.values()) {
+            differences.add(
+                    new RefundDifference(
+                            Kind.MISSING_AT_WECHAT,
+                            r.outRefundNo(),
+                            r.outTradeNo(),
+                            r.refundId(),
+                            r.refundFen(),
+                            null,
+                            "recorded here as SUCCESS at "
+                                    + r.succeededAt()
+                                    + " but not in WeChat's bill; query it (QueryRefund) and check"
+                                    + " the merchant platform"));
+        }
+        return matched;
     }
 
     /** The latest stored report of a day. */

@@ -322,20 +322,27 @@ public class PaymentStore {
                 > 0;
     }
 
+    /** The columns {@link #readRefund} reads, in its order. */
+    static final String REFUND_COLUMNS =
+            "out_refund_no, out_trade_no, refund_fen, reason, refund_id, status, succeeded_at";
+
     public Optional<RefundRecord> findRefund(String outRefundNo) {
         return query(
-                "SELECT out_refund_no, out_trade_no, refund_fen, reason, refund_id, status,"
-                        + " succeeded_at FROM refunds WHERE out_refund_no = ?",
+                "SELECT " + REFUND_COLUMNS + " FROM refunds WHERE out_refund_no = ?",
                 ps -> ps.setString(1, outRefundNo),
-                rs ->
-                        new RefundRecord(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getLong(3),
-                                rs.getString(4),
-                                rs.getString(5),
-                                RefundState.valueOf(rs.getString(6)),
-                                instant(rs, 7)));
+                PaymentStore::readRefund);
+    }
+
+    /** One refund from a row of {@link #REFUND_COLUMNS}. */
+    static RefundRecord readRefund(ResultSet rs) throws SQLException {
+        return new RefundRecord(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getLong(3),
+                rs.getString(4),
+                rs.getString(5),
+                RefundState.valueOf(rs.getString(6)),
+                instant(rs, 7));
     }
 
     /** Fen of the payment refunded or being refunded (every refund not CLOSED). */

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reconciliation reports in {@code reconciliation_runs} / {@code reconciliation_differences}, and
- * the payments a day's bill is compared with. Differences are written before their run row, so a
- * report is only found once it is complete; a run that died halfway leaves unreferenced rows.
+ * Reconciliation reports in {@code reconciliation_runs}, {@code reconciliation_differences} and
+ * {@code reconciliation_refund_differences}, and the payments and refunds a day's bill is compared
+ * with. Differences are written before their run row, so a report is only found once it is
+ * complete; a run that died halfway leaves unreferenced rows.
  */
 @ApplicationScoped
 public class ReconciliationStore {
@@ -35,8 +36,38 @@ public class ReconciliationStore {
                 db::readPayment);
     }
 
+    /** Refunds recorded as succeeded with {@code from <= succeeded_at < to}. */
+    public List<RefundRecord> refundedBetween(Instant from, Instant to) {
+        return db.list(
+                "SELECT "
+                        + PaymentStore.REFUND_COLUMNS
+                        + " FROM refunds WHERE status = 'SUCCESS'"
+                        + " AND succeeded_at >= ? AND succeeded_at < ?",
+                ps -> {
+                    PaymentStore.setInstant(ps, 1, from);
+                    PaymentStore.setInstant(ps, 2, to);
+                },
+                PaymentStore::readRefund);
+    }
+
     /** Stores a finished run: its differences first, then the run row that makes it visible. */
     public void save(ReconciliationReport report) {
+        for (ReconciliationReport.RefundDifference d : report.refundDifferences()) {
+            db.update(
+                    "INSERT INTO reconciliation_refund_differences (run_id, out_refund_no,"
+                            + " out_trade_no, kind, refund_id, our_refund_fen, wechat_refund_fen,"
+                            + " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    ps -> {
+                        ps.setString(1, report.runId());
+                        ps.setString(2, d.outRefundNo());
+                        ps.setString(3, d.outTradeNo());
+                        ps.setString(4, d.kind().name());
+                        ps.setString(5, d.refundId());
+                        setLong(ps, 6, d.ourFen());
+                        setLong(ps, 7, d.wechatFen());
+                        ps.setString(8, d.detail());
+                    });
+        }
         for (ReconciliationReport.Difference d : report.differences()) {
             db.update(
                     "INSERT INTO reconciliation_differences (run_id, out_trade_no, kind,"
@@ -60,8 +91,8 @@ public class ReconciliationStore {
         }
         db.update(
                 "INSERT INTO reconciliation_runs (run_id, bill_date, matched, missing_here,"
-                        + " missing_at_wechat, amount_mismatch, reconciled_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        + " missing_at_wechat, amount_mismatch, reconciled_at, matched_refunds)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 ps -> {
                     ps.setString(1, report.runId());
                     ps.setObject(2, report.billDate());
@@ -70,19 +101,26 @@ public class ReconciliationStore {
                     ps.setInt(5, (int) report.count(ReconciliationReport.Kind.MISSING_AT_WECHAT));
                     ps.setInt(6, (int) report.count(ReconciliationReport.Kind.AMOUNT_MISMATCH));
                     PaymentStore.setInstant(ps, 7, report.reconciledAt());
+                    ps.setInt(8, report.matchedRefunds());
                 });
     }
 
     /** The latest finished run of a day. */
     public Optional<ReconciliationReport> latest(LocalDate billDate) {
-        record Run(String runId, Instant at, int matched) {}
+        record Run(String runId, Instant at, int matched, int matchedRefunds) {}
         Optional<Run> run =
                 db.query(
-                        "SELECT run_id, reconciled_at, matched FROM reconciliation_runs"
+                        "SELECT run_id, reconciled_at, matched, matched_refunds"
+                                + " FROM reconciliation_runs"
                                 + " WHERE bill_date = ? ORDER BY reconciled_at DESC, run_id"
                                 + " LIMIT 1",
                         ps -> ps.setObject(1, billDate),
-                        rs -> new Run(rs.getString(1), PaymentStore.instant(rs, 2), rs.getInt(3)));
+                        rs ->
+                                new Run(
+                                        rs.getString(1),
+                                        PaymentStore.instant(rs, 2),
+                                        rs.getInt(3),
+                                        rs.getInt(4)));
         return run.map(
                 r ->
                         new ReconciliationReport(
@@ -110,7 +148,24 @@ public class ReconciliationStore {
                                                                         rs.getString(3)),
                                                         rs.getObject(4, Long.class),
                                                         rs.getObject(5, Long.class),
-                                                        rs.getString(6)))));
+                                                        rs.getString(6))),
+                                r.matchedRefunds(),
+                                db.list(
+                                        "SELECT kind, out_refund_no, out_trade_no, refund_id,"
+                                                + " our_refund_fen, wechat_refund_fen, detail"
+                                                + " FROM reconciliation_refund_differences"
+                                                + " WHERE run_id = ? ORDER BY kind, out_refund_no",
+                                        ps -> ps.setString(1, r.runId()),
+                                        rs ->
+                                                new ReconciliationReport.RefundDifference(
+                                                        ReconciliationReport.Kind.valueOf(
+                                                                rs.getString(1)),
+                                                        rs.getString(2),
+                                                        rs.getString(3),
+                                                        rs.getString(4),
+                                                        rs.getObject(5, Long.class),
+                                                        rs.getObject(6, Long.class),
+                                                        rs.getString(7)))));
     }
 
     private static String differenceRow(String runId, String outTradeNo) {

@@ -15,6 +15,7 @@ import io.scanorder.payment.InjectWeChat;
 import io.scanorder.payment.PaymentInfrastructure;
 import io.scanorder.payment.store.PaymentState;
 import io.scanorder.payment.store.PaymentStore;
+import io.scanorder.payment.store.RefundState;
 import io.scanorder.payment.store.StateReport;
 import io.scanorder.proto.payment.v1.DifferenceKind;
 import io.scanorder.proto.payment.v1.GetReconciliationReportRequest;
@@ -22,7 +23,9 @@ import io.scanorder.proto.payment.v1.PaymentServiceGrpc;
 import io.scanorder.proto.payment.v1.PrepayRequest;
 import io.scanorder.proto.payment.v1.ReconcileBillRequest;
 import io.scanorder.proto.payment.v1.ReconciliationDifference;
+import io.scanorder.proto.payment.v1.ReconciliationRefundDifference;
 import io.scanorder.proto.payment.v1.ReconciliationReport;
+import io.scanorder.proto.payment.v1.RefundRequest;
 import io.scanorder.wechatsim.WeChatSimulator;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -153,6 +156,97 @@ class ReconciliationIT {
     }
 
     @Test
+    void everyKindOfRefundDifferenceBetweenTheBillAndTheRecordsIsReported() throws Exception {
+        String matchedTrade = paid(3_000);
+        String matched = refunded(matchedTrade, 1_000);
+        String mismatchedTrade = paid(2_000);
+        String mismatched = refunded(mismatchedTrade, 500);
+        sql("UPDATE refunds SET refund_fen = 600 WHERE out_refund_no = ?", mismatched);
+        // WeChat refunded it, but here its outcome never arrived.
+        String missingHere = refunded(paid(1_500), 700);
+        sql(
+                "UPDATE refunds SET status = 'PROCESSING', status_rank = 1, succeeded_at = NULL"
+                        + " WHERE out_refund_no = ?",
+                missingHere);
+        // Recorded here as refunded, unknown to WeChat.
+        String unknownTrade = paid(900);
+        String missingAtWeChat = unknownTrade.replace("_1", "_R7");
+        sql(
+                "INSERT INTO refunds (out_refund_no, out_trade_no, refund_fen, status, status_rank,"
+                        + " refund_id, succeeded_at, created_at, updated_at)"
+                        + " VALUES (?, ?, 900, 'SUCCESS', 3, '50399999', now(), now(), now())",
+                missingAtWeChat,
+                unknownTrade);
+        String today = LocalDate.now(Reconciler.CHINA).toString();
+
+        ReconciliationReport report =
+                call().reconcileBill(
+                                ReconcileBillRequest.newBuilder()
+                                        .setStoreCode("001")
+                                        .setBillDate(today)
+                                        .build());
+
+        assertThat(report.getMatchedRefundCount()).isGreaterThanOrEqualTo(1);
+        assertThat(report.getRefundDifferencesList())
+                .noneMatch(d -> d.getOutRefundNo().equals(matched));
+        assertThat(refundDifference(report, mismatched))
+                .satisfies(
+                        d -> {
+                            assertThat(d.getKind())
+                                    .isEqualTo(DifferenceKind.DIFFERENCE_KIND_AMOUNT_MISMATCH);
+                            assertThat(d.getOutTradeNo()).isEqualTo(mismatchedTrade);
+                            assertThat(d.getOurRefundFen()).isEqualTo(600);
+                            assertThat(d.getWechatRefundFen()).isEqualTo(500);
+                            assertThat(d.getRefundId()).isNotBlank();
+                        });
+        assertThat(refundDifference(report, missingHere))
+                .satisfies(
+                        d -> {
+                            assertThat(d.getKind())
+                                    .isEqualTo(DifferenceKind.DIFFERENCE_KIND_MISSING_HERE);
+                            assertThat(d.getWechatRefundFen()).isEqualTo(700);
+                            assertThat(d.getDetail())
+                                    .contains("recorded here as PROCESSING")
+                                    .contains("QueryRefund");
+                        });
+        assertThat(refundDifference(report, missingAtWeChat))
+                .satisfies(
+                        d -> {
+                            assertThat(d.getKind())
+                                    .isEqualTo(DifferenceKind.DIFFERENCE_KIND_MISSING_AT_WECHAT);
+                            assertThat(d.getOurRefundFen()).isEqualTo(900);
+                            assertThat(d.getRefundId()).isEqualTo("50399999");
+                        });
+        // The payments themselves still match: refund rows are not payments.
+        assertThat(report.getDifferencesList())
+                .noneMatch(d -> d.getOutTradeNo().equals(matchedTrade));
+        for (DifferenceKind kind :
+                new DifferenceKind[] {
+                    DifferenceKind.DIFFERENCE_KIND_MISSING_HERE,
+                    DifferenceKind.DIFFERENCE_KIND_MISSING_AT_WECHAT,
+                    DifferenceKind.DIFFERENCE_KIND_AMOUNT_MISMATCH
+                }) {
+            String tag = kind.name().substring("DIFFERENCE_KIND_".length()).toLowerCase();
+            assertThat(refundGauge(tag))
+                    .as("refund mismatches gauge %s", tag)
+                    .isEqualTo(
+                            report.getRefundDifferencesList().stream()
+                                    .filter(d -> d.getKind() == kind)
+                                    .count());
+        }
+
+        ReconciliationReport stored =
+                call().getReconciliationReport(
+                                GetReconciliationReportRequest.newBuilder()
+                                        .setStoreCode("001")
+                                        .setBillDate(today)
+                                        .build());
+        assertThat(stored.getMatchedRefundCount()).isEqualTo(report.getMatchedRefundCount());
+        assertThat(stored.getRefundDifferencesList())
+                .containsExactlyInAnyOrderElementsOf(report.getRefundDifferencesList());
+    }
+
+    @Test
     void badDaysAreRefusedAndUnreconciledDaysAreNotFound() {
         StatusRuntimeException future =
                 catchThrowableOfType(
@@ -195,6 +289,57 @@ class ReconciliationIT {
                 .filter(d -> d.getOutTradeNo().equals(outTradeNo))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(outTradeNo + " not in " + r));
+    }
+
+    private static ReconciliationRefundDifference refundDifference(
+            ReconciliationReport r, String outRefundNo) {
+        return r.getRefundDifferencesList().stream()
+                .filter(d -> d.getOutRefundNo().equals(outRefundNo))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(outRefundNo + " not in " + r));
+    }
+
+    /** Refunds {@code fen} of a paid trade (approved at the stand-in order service) and waits. */
+    private String refunded(String outTradeNo, long fen) {
+        String outRefundNo = outTradeNo.replace("_1", "_R1");
+        call().refund(
+                        PaymentInfrastructure.orderService()
+                                .approve(
+                                        outTradeNo.split("_")[0],
+                                        RefundRequest.newBuilder()
+                                                .setStoreCode("001")
+                                                .setOutTradeNo(outTradeNo)
+                                                .setOutRefundNo(outRefundNo)
+                                                .setRefundFen(fen)
+                                                .setTotalFen(
+                                                        store.find(outTradeNo)
+                                                                .orElseThrow()
+                                                                .amountFen())
+                                                .setReason("reconciliation test")
+                                                .build()));
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                store.findRefund(outRefundNo).orElseThrow().state()
+                                        == RefundState.SUCCESS);
+        return outRefundNo;
+    }
+
+    private void sql(String statement, String... args) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            assertThat(ps.executeUpdate()).as(statement).isEqualTo(1);
+        }
+    }
+
+    private double refundGauge(String kind) {
+        return registry.get("scanorder.reconciliation.refund.mismatches")
+                .tag("kind", kind)
+                .gauge()
+                .value();
     }
 
     private String paid(long fen) {

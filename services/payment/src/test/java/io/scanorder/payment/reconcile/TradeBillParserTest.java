@@ -44,6 +44,56 @@ class TradeBillParserTest {
                         new TradeBillParser.BillPayment("B2_1", "4200002", 1));
     }
 
+    private static String refundRow(
+            String no, String refundNo, String refundId, String refundState, String yuan) {
+        return "`2026-11-26 11:00:00,`wx1,`1900000109,`0,`,`4200001,`"
+                + no
+                + ",`oUser,`JSAPI,`REFUND,`OTHERS,`CNY,`0.00,`0.00,`"
+                + refundId
+                + ",`"
+                + refundNo
+                + ",`"
+                + yuan
+                + ",`0.00,`ORIGINAL,`"
+                + refundState
+                + ",`Noodles,`,`0.00000,`0.00%,`0.00,`"
+                + yuan
+                + ",`";
+    }
+
+    @Test
+    void successfulRefundRowsBecomeFenAndPaymentAndUnfinishedRefundRowsAreSkipped() {
+        String bill =
+                HEADER
+                        + "\n"
+                        + row("A1_1", "4200001", "SUCCESS", "38.00")
+                        + "\n"
+                        + refundRow("A1_1", "A1_R1", "50300001", "SUCCESS", "19.00")
+                        + "\n"
+                        + refundRow("A1_1", "A1_R2", "50300002", "PROCESSING", "1.00")
+                        + "\n"
+                        + refundRow("A1_1", "A1_R3", "50300003", "SUCCESS", "0.01")
+                        + "\n总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n"
+                        + "`4,`38.00,`20.01,`0.00,`0.00000,`38.00,`20.01\n";
+
+        assertThat(TradeBillParser.refunds(bill))
+                .containsExactly(
+                        new TradeBillParser.BillRefund("A1_1", "A1_R1", "50300001", 1900),
+                        new TradeBillParser.BillRefund("A1_1", "A1_R3", "50300003", 1));
+        assertThat(TradeBillParser.payments(bill))
+                .containsExactly(new TradeBillParser.BillPayment("A1_1", "4200001", 3800));
+        assertThatThrownBy(
+                        () ->
+                                TradeBillParser.refunds(
+                                        HEADER
+                                                + "\n"
+                                                + refundRow(
+                                                        "A1_1", "A1_R1", "5", "SUCCESS", "1.9x")))
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("申请退款金额")
+                .hasMessageContaining("1.9x");
+    }
+
     @Test
     void unreadableBillsNameTheLineAndColumn() {
         assertThatThrownBy(() -> TradeBillParser.payments(HEADER.replace("订单金额,申请", "x,申请")))
