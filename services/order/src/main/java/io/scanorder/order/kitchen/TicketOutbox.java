@@ -839,20 +839,13 @@ public class TicketOutbox {
             Connection c, UUID ticketId, UUID orderId, String deviceId, Instant now)
             throws SQLException {
         failAt(c, ticketId, deviceId, MAYBE_PRINTED, now);
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "UPDATE outbox SET completed_at = ?, claimed_by = NULL,"
-                                + " claimed_until = NULL, last_error = ? WHERE aggregate_id = ?"
-                                + " AND completed_at IS NULL")) {
-            ps.setTimestamp(1, Timestamp.from(now));
-            ps.setString(
-                    2,
-                    deviceId
-                            + " may have printed the ticket (interrupted mid-print): not routed"
-                            + " again, staff check the printer");
-            ps.setObject(3, ticketId);
-            ps.executeUpdate();
-        }
+        complete(
+                c,
+                ticketId,
+                now,
+                deviceId
+                        + " may have printed the ticket (interrupted mid-print): not routed"
+                        + " again, staff check the printer");
         String pickup = null;
         try (PreparedStatement ps =
                 c.prepareStatement("SELECT pickup_number FROM orders WHERE order_id = ?")) {
@@ -867,13 +860,23 @@ public class TicketOutbox {
     }
 
     static void complete(Connection c, UUID ticketId, Instant now) throws SQLException {
+        complete(c, ticketId, now, null);
+    }
+
+    /**
+     * Marks the ticket's outbox row done so no dispatcher publishes it again; {@code lastError},
+     * when not null, says why it ended without a print.
+     */
+    private static void complete(Connection c, UUID ticketId, Instant now, String lastError)
+            throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "UPDATE outbox SET completed_at = ?, claimed_by = NULL,"
-                                + " claimed_until = NULL WHERE aggregate_id = ?"
-                                + " AND completed_at IS NULL")) {
+                                + " claimed_until = NULL, last_error = COALESCE(?, last_error)"
+                                + " WHERE aggregate_id = ? AND completed_at IS NULL")) {
             ps.setTimestamp(1, Timestamp.from(now));
-            ps.setObject(2, ticketId);
+            ps.setString(2, lastError);
+            ps.setObject(3, ticketId);
             ps.executeUpdate();
         }
     }
