@@ -12,8 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.payment.orders.RecordingOrderService;
-import io.scanorder.payment.store.PaymentRecord;
-import io.scanorder.payment.store.PaymentState;
 import io.scanorder.payment.store.PaymentStore;
 import io.scanorder.payment.store.RefundState;
 import io.scanorder.proto.order.v1.Actor;
@@ -23,7 +21,6 @@ import io.scanorder.proto.order.v1.OrderEvent;
 import io.scanorder.proto.order.v1.OrderState;
 import io.scanorder.proto.order.v1.Refund;
 import io.scanorder.proto.payment.v1.PaymentServiceGrpc;
-import io.scanorder.proto.payment.v1.PrepayRequest;
 import io.scanorder.proto.payment.v1.RefundGoods;
 import io.scanorder.proto.payment.v1.RefundRequest;
 import io.scanorder.proto.payment.v1.RefundResult;
@@ -351,22 +348,7 @@ class RefundApprovalIT {
     }
 
     private void payAndAwait(String outTradeNo, long fen) {
-        payments()
-                .prepay(
-                        PrepayRequest.newBuilder()
-                                .setStoreCode(STORE)
-                                .setOutTradeNo(outTradeNo)
-                                .setOrderId(outTradeNo.split("_")[0])
-                                .setDescription("ScanOrder 001 桌 12")
-                                .setAmountFen(fen)
-                                .setPayerOpenid("oPayer" + outTradeNo)
-                                .build());
-        wechat.pay().pay(MCH, outTradeNo);
-        await().atMost(WAIT)
-                .until(
-                        () ->
-                                store.find(outTradeNo).map(PaymentRecord::state).orElse(null)
-                                        == PaymentState.SUCCESS);
+        PaidTrades.payAndAwait(payments(), wechat, store, MCH, outTradeNo, fen);
     }
 
     private PaymentServiceGrpc.PaymentServiceBlockingStub payments() {
@@ -374,6 +356,6 @@ class RefundApprovalIT {
     }
 
     private static String newOrder() {
-        return "T" + UUID.randomUUID().toString().replace("-", "").substring(0, 15);
+        return PaidTrades.newOrder();
     }
 }

@@ -11,11 +11,9 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.payment.store.PaymentRecord;
-import io.scanorder.payment.store.PaymentState;
 import io.scanorder.payment.store.PaymentStore;
 import io.scanorder.payment.store.RefundState;
 import io.scanorder.proto.payment.v1.PaymentServiceGrpc;
-import io.scanorder.proto.payment.v1.PrepayRequest;
 import io.scanorder.proto.payment.v1.RefundGoods;
 import io.scanorder.proto.payment.v1.RefundRequest;
 import io.scanorder.proto.payment.v1.RefundResult;
@@ -26,7 +24,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -200,22 +197,7 @@ class SingleItemRefundIT {
     }
 
     private void payAndAwait(String outTradeNo, long fen) {
-        payments()
-                .prepay(
-                        PrepayRequest.newBuilder()
-                                .setStoreCode(STORE)
-                                .setOutTradeNo(outTradeNo)
-                                .setOrderId(outTradeNo.split("_")[0])
-                                .setDescription("ScanOrder 001 桌 12")
-                                .setAmountFen(fen)
-                                .setPayerOpenid("oPayer" + outTradeNo)
-                                .build());
-        wechat.pay().pay(MCH, outTradeNo);
-        await().atMost(WAIT)
-                .until(
-                        () ->
-                                store.find(outTradeNo).map(PaymentRecord::state).orElse(null)
-                                        == PaymentState.SUCCESS);
+        PaidTrades.payAndAwait(payments(), wechat, store, MCH, outTradeNo, fen);
     }
 
     private PaymentServiceGrpc.PaymentServiceBlockingStub payments() {
@@ -223,6 +205,6 @@ class SingleItemRefundIT {
     }
 
     private static String newOrder() {
-        return "T" + UUID.randomUUID().toString().replace("-", "").substring(0, 15);
+        return PaidTrades.newOrder();
     }
 }
