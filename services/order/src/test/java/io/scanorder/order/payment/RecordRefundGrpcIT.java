@@ -32,6 +32,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -229,6 +230,42 @@ class RecordRefundGrpcIT {
                 refunds.request(id, "staff-2", 3800, "customer left", OrderFixture.STAFF);
         assertThat(again.move()).isNotNull();
         assertThat(fixture.stateOf(id)).isEqualTo(OrderState.REFUNDING);
+    }
+
+    @Test
+    void concurrentApprovalsOfTwoPartialRefundsThatTogetherTakeEverythingStopTheOrderOnce()
+            throws Exception {
+        for (int round = 0; round < 5; round++) {
+            UUID id = paidOrder("42000002" + round);
+            transitions.move(id, OrderState.ACCEPTED, OrderFixture.STAFF, "accepted");
+            OrderRefunds.RefundOutcome small =
+                    refunds.request(id, "diner-1", 1000, "one dish cold", OrderFixture.DINER);
+            OrderRefunds.RefundOutcome rest =
+                    refunds.request(id, "diner-2", 2800, "the rest cold", OrderFixture.DINER);
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<OrderRefunds.RefundOutcome>> approvals = new ArrayList<>();
+            for (UUID refundId : List.of(small.refundId(), rest.refundId())) {
+                approvals.add(
+                        pool.submit(
+                                () -> {
+                                    start.await();
+                                    return refunds.decide(
+                                            id, refundId, true, OrderFixture.STAFF, "");
+                                }));
+            }
+            start.countDown();
+            for (Future<OrderRefunds.RefundOutcome> approval : approvals) {
+                assertThat(approval.get(30, TimeUnit.SECONDS).refundState())
+                        .isEqualTo("PROCESSING");
+            }
+            pool.shutdown();
+
+            // Whichever committed second saw the other PROCESSING: together they take it all.
+            OrderView order = queries.get(id);
+            assertThat(order.state()).as("round " + round).isEqualTo(OrderState.REFUNDING);
+            assertThat(order.events()).filteredOn(e -> e.to() == OrderState.REFUNDING).hasSize(1);
+        }
     }
 
     @Test
