@@ -77,7 +77,8 @@ public class OrderRefunds {
      * exceed what was ordered minus what its earlier refunds took (all but FAILED and DECLINED
      * ones); the check and the refund's rows are one SERIALIZABLE transaction, so concurrent
      * requests never refund more of a line than was ordered. The approval rules are those of an
-     * amount refund. Idempotent by {@code (orderId, idempotencyKey)}.
+     * amount refund. Only a refund that takes everything still paid moves the order to REFUNDING; a
+     * partial one leaves it in its state. Idempotent by {@code (orderId, idempotencyKey)}.
      *
      * @throws IllegalArgumentException for a blank key or reason, an amount below 1 without lines,
      *     an unknown or repeated line, a quantity below 1, a free line, or an amount that does not
