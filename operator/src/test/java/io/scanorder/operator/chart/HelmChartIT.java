@@ -244,6 +244,7 @@ class HelmChartIT {
                         "ScanOrderKitchenTicketMaybePrinted",
                         "ScanOrderPaymentNotificationFailures",
                         "ScanOrderPaymentNoticesStuck",
+                        "ScanOrderRefundsNotSent",
                         "ScanOrderReconciliationMismatch",
                         "ScanOrderOrderLatencyHigh");
         // The example's thresholds reach the rules.
@@ -262,7 +263,7 @@ class HelmChartIT {
         Set<String> anchors = anchors(Files.readString(OPERATIONS));
 
         List<Map<String, Object>> alerts = alerts(render(EXAMPLE_VALUES));
-        assertThat(alerts).hasSize(8);
+        assertThat(alerts).hasSize(9);
         for (Map<String, Object> alert : alerts) {
             @SuppressWarnings("unchecked")
             String runbook = ((Map<String, String>) alert.get("annotations")).get("runbook_url");

@@ -467,8 +467,9 @@ public class RefundDispatcher {
                 });
         LOG.errorf(
                 "refund %s of order %s (%d fen, store %s) FAILED and no money was moved: %s."
-                        + " The order stays REFUNDING; check the payment in the WeChat Pay"
-                        + " merchant platform and have staff request a new refund",
+                        + " The order keeps its state (REFUNDING if this refund took everything"
+                        + " still paid); check the payment in the WeChat Pay merchant platform"
+                        + " and have staff call RequestRefund as STAFF for the order again",
                 r.outRefundNo(), r.orderId(), r.refundFen(), r.storeCode(), why);
     }
 

@@ -21,9 +21,12 @@ import org.jboss.logging.Logger;
 /**
  * Records refund outcomes reported by the payment service, exactly once per out_refund_no (the
  * unique {@code refunds.out_refund_no} and SERIALIZABLE transactions make concurrent repeats
- * harmless). A successful refund of the order's own payment raises {@code refunded_fen} and moves a
- * REFUNDING order on as docs/order-states.md says: REFUNDED when everything paid is refunded,
- * PARTIALLY_REFUNDED when part is and no other refund of the order is still processing.
+ * harmless). A successful refund of the order's own payment raises {@code refunded_fen}; a partial
+ * refund of an order that is not REFUNDING changes nothing else (the kitchen carries on). A
+ * REFUNDING order moves on as docs/order-states.md says: REFUNDED when everything paid is refunded,
+ * PARTIALLY_REFUNDED when part is and no other refund of the order is still processing, also when
+ * its last refund was closed without paying out. A REFUNDING order with nothing refunded and
+ * nothing processing stays REFUNDING until staff request its refund again.
  */
 @ApplicationScoped
 public class RefundRecorder {
@@ -120,16 +123,7 @@ public class RefundRecorder {
                 (PaymentRecorder.ACTOR_PREFIX + report.transactionId()).equals(order.paidBy());
         Timestamp now = Timestamp.from(Instant.now());
         if (!report.succeeded()) {
-            // Closed at WeChat: nothing was refunded; the refund failed and staff start anew.
-            if (!ownPayment || !claimProcessing(c, orderId, report, "FAILED", now)) {
-                insertLearned(c, orderId, report, "FAILED", ownPayment, now);
-            }
-            LOG.warnf(
-                    "refund %s of order %s was closed by WeChat Pay without paying out; staff"
-                            + " must start a new refund",
-                    report.outRefundNo(), orderId);
-            return new Outcome(
-                    new Recorded(orderId, order.state(), true, order.refundedFen()), null);
+            return recordClosed(c, orderId, report, order, ownPayment, now);
         }
         long refunded = order.refundedFen();
         if (ownPayment && refunded + report.refundFen() > order.paidFen()) {
@@ -146,7 +140,8 @@ public class RefundRecorder {
                             + refunded
                             + " fen");
         }
-        if (!ownPayment || !claimProcessing(c, orderId, report, "SUCCEEDED", now)) {
+        boolean claimed = ownPayment && claimProcessing(c, orderId, report, "SUCCEEDED", now);
+        if (!claimed) {
             insertLearned(c, orderId, report, "SUCCEEDED", ownPayment, now);
         }
         if (!ownPayment) {
@@ -172,11 +167,28 @@ public class RefundRecorder {
                                 actor,
                                 "refunded " + refunded + " of " + order.paidFen() + " fen");
             }
+        } else if (claimed) {
+            // A partial refund: the order keeps its kitchen state.
+            LOG.infof(
+                    "refund %s of order %s paid out %d fen (refunded %d of %d fen); the order"
+                            + " stays %s",
+                    report.outRefundNo(),
+                    orderId,
+                    report.refundFen(),
+                    refunded,
+                    order.paidFen(),
+                    state);
         } else {
             LOG.warnf(
-                    "refund %s of order %s succeeded while the order is %s (not REFUNDING);"
-                            + " recorded without a state change",
-                    report.outRefundNo(), orderId, state);
+                    "refund %s of order %s (%d fen) was made at WeChat Pay, not requested through"
+                            + " ScanOrder; recorded without a state change, the order stays %s"
+                            + " with %d of %d fen refunded",
+                    report.outRefundNo(),
+                    orderId,
+                    report.refundFen(),
+                    state,
+                    refunded,
+                    order.paidFen());
         }
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -189,6 +201,87 @@ public class RefundRecorder {
         }
         return new Outcome(
                 new Recorded(orderId, move == null ? state : move.to(), true, refunded), move);
+    }
+
+    /**
+     * A refund WeChat closed without paying out: nothing was refunded and the refund is FAILED (its
+     * lines may be refunded again). A REFUNDING order whose last refund in progress this was ends
+     * PARTIALLY_REFUNDED if part of it was refunded before; with nothing refunded it stays
+     * REFUNDING and the log tells staff to request the refund again.
+     */
+    private Outcome recordClosed(
+            Connection c,
+            UUID orderId,
+            RefundReport report,
+            OrderRow order,
+            boolean ownPayment,
+            Timestamp now)
+            throws SQLException {
+        if (!ownPayment || !claimProcessing(c, orderId, report, "FAILED", now)) {
+            insertLearned(c, orderId, report, "FAILED", ownPayment, now);
+        }
+        OrderState state = order.state();
+        if (!ownPayment) {
+            LOG.warnf(
+                    "automatic refund %s (%d fen) of payment %s, which order %s refused, was"
+                            + " closed by WeChat Pay without paying out; the payer has not got"
+                            + " the money back: refund it in the WeChat Pay merchant platform",
+                    report.outRefundNo(), report.refundFen(), report.transactionId(), orderId);
+            return new Outcome(new Recorded(orderId, state, true, order.refundedFen()), null);
+        }
+        if (state != OrderState.REFUNDING) {
+            LOG.warnf(
+                    "refund %s of order %s (%d fen) was closed by WeChat Pay without paying out;"
+                            + " the order stays %s. To refund it after all, staff call"
+                            + " RequestRefund for order %s again (its lines are free to refund"
+                            + " again)",
+                    report.outRefundNo(), orderId, report.refundFen(), state, orderId);
+            return new Outcome(new Recorded(orderId, state, true, order.refundedFen()), null);
+        }
+        if (stillProcessing(c, orderId)) {
+            LOG.warnf(
+                    "refund %s of REFUNDING order %s (%d fen) was closed by WeChat Pay without"
+                            + " paying out; the order waits for its other refunds in progress",
+                    report.outRefundNo(), orderId, report.refundFen());
+            return new Outcome(new Recorded(orderId, state, true, order.refundedFen()), null);
+        }
+        if (order.refundedFen() > 0) {
+            Actor actor = new Actor(ActorKind.PAYMENT, "wechatpay-refund:" + report.outRefundNo());
+            MoveResult move =
+                    transitions.moveIn(
+                            c,
+                            orderId,
+                            OrderState.PARTIALLY_REFUNDED,
+                            actor,
+                            "refund "
+                                    + report.outRefundNo()
+                                    + " closed without paying out; refunded "
+                                    + order.refundedFen()
+                                    + " of "
+                                    + order.paidFen()
+                                    + " fen");
+            LOG.warnf(
+                    "refund %s of order %s (%d fen) was closed by WeChat Pay without paying out;"
+                            + " the order is PARTIALLY_REFUNDED with %d of %d fen refunded. To"
+                            + " refund the rest, staff call RequestRefund as STAFF for order %s"
+                            + " again (refund_fen %d)",
+                    report.outRefundNo(),
+                    orderId,
+                    report.refundFen(),
+                    order.refundedFen(),
+                    order.paidFen(),
+                    orderId,
+                    order.paidFen() - order.refundedFen());
+            return new Outcome(new Recorded(orderId, move.to(), true, order.refundedFen()), move);
+        }
+        LOG.errorf(
+                "refund %s of order %s (%d fen) was closed by WeChat Pay without paying out and"
+                        + " nothing of the order is refunded: the order stays REFUNDING and the"
+                        + " diner has not got the money back. Staff must call RequestRefund as"
+                        + " STAFF for order %s again (refund_fen %d, a new idempotency_key); the"
+                        + " order moves to REFUNDED once that refund is paid out",
+                report.outRefundNo(), orderId, report.refundFen(), orderId, order.paidFen());
+        return new Outcome(new Recorded(orderId, state, true, 0), null);
     }
 
     private static OrderRow read(Connection c, UUID orderId) throws SQLException {

@@ -310,8 +310,10 @@ public class DinerOrderResource {
             summary = "Ask for a refund",
             description =
                     "Before the store accepts the order a full refund is self-service; while the"
-                            + " kitchen works on it the request waits for staff approval; from"
-                            + " SERVED on no refund is possible (409).")
+                            + " kitchen works on it the request waits for staff approval, and an"
+                            + " approved partial refund leaves the order cooking; from SERVED on"
+                            + " no refund is possible (409). A diner cannot add a refund to an"
+                            + " order that is already REFUNDING or PARTIALLY_REFUNDED (403).")
     public RefundResponse refund(
             @HeaderParam("Authorization") String authorization,
             @Parameter(

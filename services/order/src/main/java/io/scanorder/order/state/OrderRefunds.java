@@ -19,8 +19,12 @@ import java.util.UUID;
 /**
  * Refund requests and staff decisions, following the refund rules of the state machine: before
  * acceptance a full refund is self-service; while the kitchen works on the order (ACCEPTED to
- * READY) a diner's request waits for staff approval; from SERVED on none is allowed. An approved
- * refund moves the order to REFUNDING in the same transaction as the refund row.
+ * READY) a diner's request waits for staff approval; from SERVED on none is allowed. Only an
+ * approved refund that takes everything still paid ({@link #takesEverythingStillPaid}) stops the
+ * order: it moves to REFUNDING in the same transaction as the refund row. A partial refund (an
+ * amount or a single item) goes to the payment service without moving the order, so the kitchen
+ * carries on with the rest. While the order is REFUNDING or PARTIALLY_REFUNDED staff may add
+ * refunds of what is still open; diners may not.
  */
 @ApplicationScoped
 public class OrderRefunds {
@@ -73,7 +77,8 @@ public class OrderRefunds {
      * exceed what was ordered minus what its earlier refunds took (all but FAILED and DECLINED
      * ones); the check and the refund's rows are one SERIALIZABLE transaction, so concurrent
      * requests never refund more of a line than was ordered. The approval rules are those of an
-     * amount refund. Idempotent by {@code (orderId, idempotencyKey)}.
+     * amount refund. Only a refund that takes everything still paid moves the order to REFUNDING; a
+     * partial one leaves it in its state. Idempotent by {@code (orderId, idempotencyKey)}.
      *
      * @throws IllegalArgumentException for a blank key or reason, an amount below 1 without lines,
      *     an unknown or repeated line, a quantity below 1, a free line, or an amount that does not
@@ -237,7 +242,7 @@ public class OrderRefunds {
                         && OrderStateMachine.STAFF_APPROVED_REFUND_STATES.contains(state);
         if (!waitsForStaff) {
             // Refused here, before any row is written, when the state allows no refund.
-            OrderStateMachine.check(orderId.toString(), state, OrderState.REFUNDING, actor.kind());
+            OrderStateMachine.checkRefund(orderId.toString(), state, actor.kind());
         }
         List<Long> lineAmounts = new ArrayList<>();
         if (!lines.isEmpty()) {
@@ -307,11 +312,40 @@ public class OrderRefunds {
             assignOutRefundNo(c, orderId, refundId);
         }
         MoveResult move =
-                waitsForStaff
-                        ? null
-                        : transitions.moveIn(
-                                c, orderId, OrderState.REFUNDING, actor, "refund: " + why);
+                !waitsForStaff
+                                && state != OrderState.REFUNDING
+                                && takesEverythingStillPaid(c, orderId, refundId, refundFen)
+                        ? transitions.moveIn(
+                                c, orderId, OrderState.REFUNDING, actor, "refund: " + why)
+                        : null;
         return new RefundOutcome(refundId, refundState, move);
+    }
+
+    /**
+     * The one definition of a full refund, used by request and approval alike: the refund, what the
+     * order already got back and the order's other refunds still PROCESSING together take
+     * everything paid. Only such a refund stops the order (moves it to REFUNDING); refunds waiting
+     * for staff approval do not count, since they may still be declined.
+     *
+     * @param refundId the refund being decided, left out of the PROCESSING sum
+     */
+    static boolean takesEverythingStillPaid(
+            Connection c, UUID orderId, UUID refundId, long refundFen) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT o.paid_fen, o.refunded_fen, COALESCE((SELECT sum(r.refund_fen)"
+                                + " FROM refunds r WHERE r.order_id = o.order_id"
+                                + " AND r.state = 'PROCESSING' AND r.refund_id <> ?), 0)"
+                                + " FROM orders o WHERE o.order_id = ?")) {
+            ps.setObject(1, refundId);
+            ps.setObject(2, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new OrderNotFoundException("order " + orderId + " does not exist");
+                }
+                return refundFen + rs.getLong(2) + rs.getLong(3) == rs.getLong(1);
+            }
+        }
     }
 
     /**
@@ -398,7 +432,8 @@ public class OrderRefunds {
      * @throws OrderNotFoundException for an unknown order or a refund not of this order
      * @throws OrderRuleException when the refund was decided the other way or never waited
      * @throws IllegalTransitionException when approving and the order's state no longer allows a
-     *     refund (e.g. it was SERVED meanwhile)
+     *     refund (e.g. it was SERVED meanwhile). An approval moves the order to REFUNDING only when
+     *     the refund takes everything still paid.
      */
     public RefundOutcome decide(
             UUID orderId, UUID refundId, boolean approve, Actor approver, String reason) {
@@ -425,9 +460,11 @@ public class OrderRefunds {
             Connection c, UUID orderId, UUID refundId, boolean approve, Actor approver, String why)
             throws SQLException {
         String current;
+        long refundFen;
         try (PreparedStatement ps =
                 c.prepareStatement(
-                        "SELECT state FROM refunds WHERE refund_id = ? AND order_id = ?")) {
+                        "SELECT state, refund_fen FROM refunds"
+                                + " WHERE refund_id = ? AND order_id = ?")) {
             ps.setObject(1, refundId);
             ps.setObject(2, orderId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -436,6 +473,7 @@ public class OrderRefunds {
                             "refund " + refundId + " of order " + orderId + " does not exist");
                 }
                 current = rs.getString(1);
+                refundFen = rs.getLong(2);
             }
         }
         String wanted = approve ? "PROCESSING" : "DECLINED";
@@ -454,15 +492,22 @@ public class OrderRefunds {
                             + current
                             + "); request a new refund instead");
         }
-        MoveResult move =
-                approve
-                        ? transitions.moveIn(
+        MoveResult move = null;
+        if (approve) {
+            OrderState state = stateOf(c, orderId);
+            // Refused when the state allows no refund any more (e.g. SERVED meanwhile).
+            OrderStateMachine.checkRefund(orderId.toString(), state, approver.kind());
+            if (state != OrderState.REFUNDING
+                    && takesEverythingStillPaid(c, orderId, refundId, refundFen)) {
+                move =
+                        transitions.moveIn(
                                 c,
                                 orderId,
                                 OrderState.REFUNDING,
                                 approver,
-                                why.isEmpty() ? "refund approved" : "refund approved: " + why)
-                        : null;
+                                why.isEmpty() ? "refund approved" : "refund approved: " + why);
+            }
+        }
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "UPDATE refunds SET state = ?, decided_by_kind = 'STAFF', decided_by_id = ?,"

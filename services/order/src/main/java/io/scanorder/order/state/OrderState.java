@@ -28,12 +28,17 @@ public enum OrderState {
     CANCELLED("cancelled before payment"),
     /** Payment timed out before it was made. */
     CLOSED("payment timed out before it was made"),
-    /** A refund is in progress at the payment provider. */
-    REFUNDING("a refund is in progress at the payment provider"),
+    /** A refund of everything still paid is in progress; the order is stopped. */
+    REFUNDING(
+            "a refund of everything still paid is in progress at the payment provider; the"
+                    + " order is stopped"),
     /** The whole paid amount was refunded. */
     REFUNDED("the whole paid amount was refunded"),
-    /** Part of the paid amount was refunded; the rest of the order stands. */
-    PARTIALLY_REFUNDED("part of the paid amount was refunded; the rest of the order stands");
+    /** A refund of everything still paid ended with only part of it refunded. */
+    PARTIALLY_REFUNDED(
+            "a refund of everything still paid ended with only part of it refunded (e.g. a"
+                    + " refund was closed without paying out); staff may refund the rest or close"
+                    + " the order out");
 
     private final String meaning;
 

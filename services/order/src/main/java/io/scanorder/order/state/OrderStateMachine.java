@@ -35,6 +35,9 @@ import java.util.stream.Collectors;
  * why. Pure: no I/O, so it is tested exhaustively and renders docs/order-states.md.
  */
 public final class OrderStateMachine {
+    private static final String FULL_REFUND_APPROVED =
+            "staff approve a refund of everything still paid (a partial refund does not move"
+                    + " the order)";
 
     /** Every allowed move. Anything else is illegal. */
     public static final List<Transition> TRANSITIONS =
@@ -51,7 +54,8 @@ public final class OrderStateMachine {
                     t(
                             PAID,
                             REFUNDING,
-                            "self-service full refund by the diner, or staff reject the order",
+                            "self-service full refund by the diner, staff reject the order, or staff"
+                                    + " refund everything still paid",
                             DINER,
                             STAFF),
                     t(
@@ -75,10 +79,10 @@ public final class OrderStateMachine {
                             STAFF,
                             SYSTEM),
                     t(COMPLETED, REVIEWED, "diner reviews the order", DINER),
-                    t(ACCEPTED, REFUNDING, "staff approve a refund", STAFF),
-                    t(DISPATCHING, REFUNDING, "staff approve a refund", STAFF),
-                    t(COOKING, REFUNDING, "staff approve a refund", STAFF),
-                    t(READY, REFUNDING, "staff approve a refund", STAFF),
+                    t(ACCEPTED, REFUNDING, FULL_REFUND_APPROVED, STAFF),
+                    t(DISPATCHING, REFUNDING, FULL_REFUND_APPROVED, STAFF),
+                    t(COOKING, REFUNDING, FULL_REFUND_APPROVED, STAFF),
+                    t(READY, REFUNDING, FULL_REFUND_APPROVED, STAFF),
                     t(
                             REFUNDING,
                             REFUNDED,
@@ -87,9 +91,14 @@ public final class OrderStateMachine {
                     t(
                             REFUNDING,
                             PARTIALLY_REFUNDED,
-                            "refund notification for part of the paid amount",
+                            "the last refund in progress ends (paid out or closed) with part of the"
+                                    + " paid amount refunded",
                             PAYMENT),
-                    t(PARTIALLY_REFUNDED, REFUNDING, "staff approve a further refund", STAFF),
+                    t(
+                            PARTIALLY_REFUNDED,
+                            REFUNDING,
+                            "staff approve a further refund of everything still paid",
+                            STAFF),
                     t(
                             PARTIALLY_REFUNDED,
                             COMPLETED,
@@ -176,6 +185,32 @@ public final class OrderStateMachine {
                             + actor);
         }
         return tr;
+    }
+
+    /**
+     * Checks that {@code actor} may start a refund of an order in {@code from} (or, for staff,
+     * approve one) without deciding yet whether the order moves: the rules of the move to
+     * REFUNDING, plus staff adding a refund to an order that is already REFUNDING (nothing moves
+     * then). Whether the order moves at all depends on the amount (only a refund of everything
+     * still paid stops the order), which is {@link OrderRefunds}' business.
+     *
+     * @throws IllegalTransitionException when the state allows no refund
+     * @throws ActorNotAllowedException when the state allows refunds, but not by {@code actor}
+     */
+    public static void checkRefund(String orderRef, OrderState from, ActorKind actor) {
+        if (from == REFUNDING) {
+            if (actor != STAFF) {
+                throw new ActorNotAllowedException(
+                        orderRef,
+                        from,
+                        REFUNDING,
+                        "a refund of everything still paid is already in progress; only STAFF"
+                                + " may add a further refund to a REFUNDING order, not "
+                                + actor);
+            }
+            return;
+        }
+        check(orderRef, from, REFUNDING, actor);
     }
 
     private static String whyNot(OrderState from, OrderState to) {

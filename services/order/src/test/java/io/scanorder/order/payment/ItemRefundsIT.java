@@ -15,7 +15,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.order.EmbeddedInfrastructure;
 import io.scanorder.order.OwnGrpcChannel;
 import io.scanorder.order.db.TransactionFailedException;
+import io.scanorder.order.state.Actor;
+import io.scanorder.order.state.ActorKind;
 import io.scanorder.order.state.AmountOutOfRangeException;
+import io.scanorder.order.state.IllegalTransitionException;
 import io.scanorder.order.state.OrderFixture;
 import io.scanorder.order.state.OrderQueries;
 import io.scanorder.order.state.OrderRefunds;
@@ -60,6 +63,8 @@ import org.junit.jupiter.api.Test;
 class ItemRefundsIT {
     /** The fixture's first line: 2 x SKU-BEEF-L at 1900; the test adds 1 x SKU-TEA at 2200. */
     private static final long ORDER_FEN = 3800 + 2200;
+
+    private static final Actor KITCHEN = new Actor(ActorKind.SYSTEM, "kitchen-dispatcher");
 
     @Inject DataSource dataSource;
     @Inject OrderTransitions transitions;
@@ -129,7 +134,9 @@ class ItemRefundsIT {
                 .untilAsserted(() -> assertThat(dispatched("sent")).isGreaterThan(sentBefore));
 
         recordSuccess(id, sent, "4200000301");
-        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.PARTIALLY_REFUNDED);
+        // A single item: the order keeps its kitchen state, only the refunded amount rises.
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.ACCEPTED);
+        assertThat(queries.get(id).refundedFen()).isEqualTo(2200);
     }
 
     @Test
@@ -314,6 +321,185 @@ class ItemRefundsIT {
                 .untilAsserted(() -> assertThat(payments.refundsOf(id)).hasSize(1));
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(orderRefundSent(id)).isTrue());
+    }
+
+    @Test
+    void aSingleItemRefundWhileCookingLeavesTheOrderCookingAndItStillReachesServed()
+            throws Exception {
+        RecordingPaymentService payments = RecordingPaymentService.running();
+        UUID id = paidTwoLineOrder("4200000306", 1);
+        walk(id, OrderState.COOKING);
+
+        OrderRefunds.RefundOutcome asked =
+                refunds.request(
+                        id,
+                        "diner-tea",
+                        0,
+                        List.of(new OrderRefunds.LineRequest(line(id, "SKU-TEA"), 1)),
+                        "tea was cold",
+                        OrderFixture.DINER);
+        assertThat(asked.refundState()).isEqualTo("AWAITING_APPROVAL");
+        OrderRefunds.RefundOutcome approved =
+                refunds.decide(id, asked.refundId(), true, OrderFixture.STAFF, "");
+
+        assertThat(approved.refundState()).isEqualTo("PROCESSING");
+        assertThat(approved.move()).isNull();
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.COOKING);
+        RefundRequest sent = sentRefund(payments, id, 2200);
+        recordSuccess(id, sent, "4200000306");
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.COOKING);
+        assertThat(queries.get(id).refundedFen()).isEqualTo(2200);
+
+        // The kitchen carries on with the rest of the food.
+        assertThat(transitions.move(id, OrderState.READY, KITCHEN, "bumped").changed()).isTrue();
+        assertThat(transitions.move(id, OrderState.SERVED, OrderFixture.STAFF, "").changed())
+                .isTrue();
+        OrderView served = queries.get(id);
+        assertThat(served.state()).isEqualTo(OrderState.SERVED);
+        assertThat(served.events()).noneMatch(e -> e.to() == OrderState.REFUNDING);
+        assertThat(served.refunds())
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.state()).isEqualTo("SUCCEEDED");
+                            assertThat(r.requestedBy()).isEqualTo(OrderFixture.DINER);
+                            assertThat(r.decidedBy()).isEqualTo(OrderFixture.STAFF);
+                        });
+    }
+
+    @Test
+    void staffCanApproveASecondItemRefundWhileTheFirstIsStillProcessing() throws Exception {
+        RecordingPaymentService payments = RecordingPaymentService.running();
+        UUID id = paidTwoLineOrder("4200000307", 1);
+        walk(id, OrderState.COOKING);
+        OrderRefunds.RefundOutcome tea =
+                refunds.request(
+                        id,
+                        "diner-tea",
+                        0,
+                        List.of(new OrderRefunds.LineRequest(line(id, "SKU-TEA"), 1)),
+                        "tea was cold",
+                        OrderFixture.DINER);
+        OrderRefunds.RefundOutcome beef =
+                refunds.request(
+                        id,
+                        "diner-beef",
+                        0,
+                        List.of(new OrderRefunds.LineRequest(line(id, "SKU-BEEF-L"), 1)),
+                        "one bowl was cold",
+                        OrderFixture.DINER);
+
+        refunds.decide(id, tea.refundId(), true, OrderFixture.STAFF, "");
+        RefundRequest teaSent = sentRefund(payments, id, 2200);
+        OrderRefunds.RefundOutcome second =
+                refunds.decide(id, beef.refundId(), true, OrderFixture.STAFF, "");
+
+        assertThat(second.refundState()).isEqualTo("PROCESSING");
+        assertThat(second.move()).isNull();
+        assertThat(queries.get(id).refunds())
+                .extracting(OrderView.Refund::refundFen, OrderView.Refund::state)
+                .containsExactlyInAnyOrder(tuple(2200L, "PROCESSING"), tuple(1900L, "PROCESSING"));
+        RefundRequest beefSent = sentRefund(payments, id, 1900);
+        assertThat(List.of(teaSent.getOutRefundNo(), beefSent.getOutRefundNo()))
+                .containsExactly(
+                        TradeNumbers.orderKey(id) + "_R1", TradeNumbers.orderKey(id) + "_R2");
+        recordSuccess(id, beefSent, "4200000307");
+        recordSuccess(id, teaSent, "4200000307");
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.COOKING);
+        assertThat(queries.get(id).refundedFen()).isEqualTo(2200 + 1900);
+        assertThat(transitions.move(id, OrderState.READY, KITCHEN, "bumped").changed()).isTrue();
+    }
+
+    @Test
+    void aRefundThatTakesTheRestStopsTheOrder() throws Exception {
+        RecordingPaymentService payments = RecordingPaymentService.running();
+        UUID id = paidTwoLineOrder("4200000308", 1);
+        walk(id, OrderState.COOKING);
+        OrderRefunds.RefundOutcome tea =
+                refunds.request(
+                        id,
+                        "staff-tea",
+                        0,
+                        List.of(new OrderRefunds.LineRequest(line(id, "SKU-TEA"), 1)),
+                        "tea spilt",
+                        OrderFixture.STAFF);
+        assertThat(tea.move()).isNull();
+        RefundRequest teaSent = sentRefund(payments, id, 2200);
+
+        // Both bowls: with the tea still processing this takes everything paid.
+        OrderRefunds.RefundOutcome rest =
+                refunds.request(
+                        id,
+                        "staff-beef",
+                        0,
+                        List.of(new OrderRefunds.LineRequest(line(id, "SKU-BEEF-L"), 2)),
+                        "kitchen closed early",
+                        OrderFixture.STAFF);
+
+        assertThat(rest.move()).isNotNull();
+        assertThat(rest.move().to()).isEqualTo(OrderState.REFUNDING);
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.REFUNDING);
+        assertThatThrownBy(() -> transitions.move(id, OrderState.READY, KITCHEN, "bumped"))
+                .isInstanceOf(IllegalTransitionException.class);
+        RefundRequest beefSent = sentRefund(payments, id, 3800);
+        recordSuccess(id, teaSent, "4200000308");
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.REFUNDING);
+        recordSuccess(id, beefSent, "4200000308");
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.REFUNDED);
+        assertThat(queries.get(id).refundedFen()).isEqualTo(ORDER_FEN);
+    }
+
+    @Test
+    void aRefundApprovedBeforeServedIsPaidOutAfterItWithoutAMove() throws Exception {
+        RecordingPaymentService payments = RecordingPaymentService.running();
+        UUID id = paidTwoLineOrder("4200000309", 1);
+        walk(id, OrderState.READY);
+        refunds.request(
+                id,
+                "staff-tea",
+                0,
+                List.of(new OrderRefunds.LineRequest(line(id, "SKU-TEA"), 1)),
+                "no tea left",
+                OrderFixture.STAFF);
+        transitions.move(id, OrderState.SERVED, OrderFixture.STAFF, "");
+        assertThatThrownBy(
+                        () -> refunds.request(id, "staff-beef", 1900, "cold", OrderFixture.STAFF))
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessageContaining("refunds are not allowed after SERVED");
+
+        recordSuccess(id, sentRefund(payments, id, 2200), "4200000309");
+
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.SERVED);
+        assertThat(queries.get(id).refundedFen()).isEqualTo(2200);
+    }
+
+    /** Moves a PAID order through the kitchen states up to {@code target}. */
+    private void walk(UUID id, OrderState target) {
+        for (OrderState next :
+                List.of(
+                        OrderState.ACCEPTED,
+                        OrderState.DISPATCHING,
+                        OrderState.COOKING,
+                        OrderState.READY)) {
+            transitions.move(
+                    id, next, next == OrderState.ACCEPTED ? OrderFixture.STAFF : KITCHEN, "");
+            if (next == target) {
+                return;
+            }
+        }
+    }
+
+    /** The refund of {@code fen} the dispatcher sent to the payment service for the order. */
+    private static RefundRequest sentRefund(RecordingPaymentService payments, UUID id, long fen) {
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () ->
+                                assertThat(payments.refundsOf(id))
+                                        .anyMatch(r -> r.getRefundFen() == fen));
+        return payments.refundsOf(id).stream()
+                .filter(r -> r.getRefundFen() == fen)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A PAID order of two lines, paid through OrderPayments.RecordPayment by attempt n. */

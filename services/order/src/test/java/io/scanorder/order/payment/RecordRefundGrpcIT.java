@@ -1,6 +1,7 @@
 package io.scanorder.order.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.Timestamp;
@@ -12,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.scanorder.order.EmbeddedInfrastructure;
 import io.scanorder.order.OwnGrpcChannel;
 import io.scanorder.order.state.Actor;
+import io.scanorder.order.state.ActorNotAllowedException;
 import io.scanorder.order.state.OrderFixture;
 import io.scanorder.order.state.OrderQueries;
 import io.scanorder.order.state.OrderRefunds;
@@ -24,9 +26,13 @@ import io.scanorder.proto.order.v1.RecordRefundRequest;
 import io.scanorder.proto.order.v1.RecordRefundResponse;
 import io.scanorder.proto.order.v1.RefundOutcome;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,7 +44,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * OrderPayments.RecordRefund over real gRPC against the order database: refund outcomes move a
- * REFUNDING order to REFUNDED or PARTIALLY_REFUNDED exactly once however often they are reported.
+ * REFUNDING order to REFUNDED or PARTIALLY_REFUNDED exactly once however often they are reported,
+ * partial refunds leave the order's kitchen state alone, and a refund WeChat closes leaves the
+ * order where staff can refund it again.
  */
 @QuarkusTest
 @QuarkusTestResource(value = EmbeddedInfrastructure.class, restrictToAnnotatedClass = true)
@@ -107,16 +115,21 @@ class RecordRefundGrpcIT {
     }
 
     @Test
-    void aPartialRefundMovesTheOrderToPartiallyRefundedAndAFurtherOneToRefunded() throws Exception {
+    void aPartialRefundKeepsTheOrderAcceptedAndTheRefundOfTheRestEndsRefunded() throws Exception {
         UUID id = paidOrder("4200000102");
         transitions.move(id, OrderState.ACCEPTED, OrderFixture.STAFF, "accepted");
-        refunds.request(id, "staff-1", 1000, "one dish sold out", OrderFixture.STAFF);
+        OrderRefunds.RefundOutcome partial =
+                refunds.request(id, "staff-1", 1000, "one dish sold out", OrderFixture.STAFF);
+        assertThat(partial.move()).isNull();
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.ACCEPTED);
 
         RecordRefundResponse first = call().recordRefund(success(id, "4200000102", "_R1", 1000));
 
-        assertThat(first.getOrderState()).isEqualTo("PARTIALLY_REFUNDED");
+        assertThat(first.getOrderState()).isEqualTo("ACCEPTED");
         assertThat(first.getRefundedFen()).isEqualTo(1000);
+        assertThat(queries.get(id).events()).noneMatch(e -> e.to() == OrderState.REFUNDING);
         refunds.request(id, "staff-2", 2800, "customer left", OrderFixture.STAFF);
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.REFUNDING);
         RecordRefundResponse second = call().recordRefund(success(id, "4200000102", "_R2", 2800));
         assertThat(second.getOrderState()).isEqualTo("REFUNDED");
         assertThat(queries.get(id).refundedFen()).isEqualTo(3800);
@@ -126,16 +139,23 @@ class RecordRefundGrpcIT {
     }
 
     @Test
-    void aClosedRefundFailsTheRefundAndLeavesTheMoneyAlone() throws Exception {
+    void aClosedFullRefundLeavesTheOrderRefundingAndStaffCanStartANewOne() throws Exception {
         UUID id = paidOrder("4200000103");
         refunds.request(id, "diner-1", 3800, "wrong table", OrderFixture.DINER);
 
-        RecordRefundResponse closed =
-                call().recordRefund(
-                                success(id, "4200000103", "_R1", 3800).toBuilder()
-                                        .setOutcome(RefundOutcome.REFUND_OUTCOME_CLOSED)
-                                        .clearSucceededAt()
-                                        .build());
+        RecordRefundResponse closed;
+        try (CapturedLog log = CapturedLog.of(RefundRecorder.class)) {
+            closed = call().recordRefund(closed(id, "4200000103", "_R1", 3800));
+            // The on-call instruction, which the rest of this test follows.
+            assertThat(log.errors())
+                    .singleElement()
+                    .asString()
+                    .contains("the order stays REFUNDING")
+                    .contains(
+                            "Staff must call RequestRefund as STAFF for order "
+                                    + id
+                                    + " again (refund_fen 3800, a new idempotency_key)");
+        }
 
         assertThat(closed.getNewlyRecorded()).isTrue();
         assertThat(closed.getOrderState()).isEqualTo("REFUNDING");
@@ -144,6 +164,108 @@ class RecordRefundGrpcIT {
         assertThat(order.refunds())
                 .singleElement()
                 .satisfies(r -> assertThat(r.state()).isEqualTo("FAILED"));
+
+        // The diner cannot add to a REFUNDING order; staff can, and nothing moves.
+        assertThatThrownBy(
+                        () ->
+                                refunds.request(
+                                        id, "diner-2", 3800, "still waiting", OrderFixture.DINER))
+                .isInstanceOf(ActorNotAllowedException.class)
+                .hasMessageContaining(
+                        "only STAFF may add a further refund to a REFUNDING order, not DINER");
+        OrderRefunds.RefundOutcome again =
+                refunds.request(id, "staff-again", 3800, "refund closed", OrderFixture.STAFF);
+        assertThat(again.refundState()).isEqualTo("PROCESSING");
+        assertThat(again.move()).isNull();
+        assertThat(outRefundNo(again.refundId())).isEqualTo(TradeNumbers.orderKey(id) + "_R2");
+
+        RecordRefundResponse paidOut = call().recordRefund(success(id, "4200000103", "_R2", 3800));
+        assertThat(paidOut.getOrderState()).isEqualTo("REFUNDED");
+        assertThat(queries.get(id).refundedFen()).isEqualTo(3800);
+    }
+
+    @Test
+    void aClosedFullRefundAfterAnEarlierPartialOneEndsPartiallyRefunded() throws Exception {
+        UUID id = paidOrder("4200000106");
+        transitions.move(id, OrderState.ACCEPTED, OrderFixture.STAFF, "accepted");
+        refunds.request(id, "staff-1", 1000, "one dish sold out", OrderFixture.STAFF);
+        call().recordRefund(success(id, "4200000106", "_R1", 1000));
+        refunds.request(id, "staff-2", 2800, "customer left", OrderFixture.STAFF);
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.REFUNDING);
+
+        RecordRefundResponse closed = call().recordRefund(closed(id, "4200000106", "_R2", 2800));
+
+        assertThat(closed.getOrderState()).isEqualTo("PARTIALLY_REFUNDED");
+        assertThat(closed.getRefundedFen()).isEqualTo(1000);
+        assertThat(queries.get(id).events())
+                .filteredOn(e -> e.to() == OrderState.PARTIALLY_REFUNDED)
+                .singleElement()
+                .satisfies(e -> assertThat(e.reason()).contains("closed without paying out"));
+        // Staff refund the rest again: PARTIALLY_REFUNDED -> REFUNDING -> REFUNDED.
+        assertThatThrownBy(
+                        () ->
+                                refunds.request(
+                                        id, "diner-3", 2800, "still waiting", OrderFixture.DINER))
+                .isInstanceOf(ActorNotAllowedException.class);
+        refunds.request(id, "staff-3", 2800, "refund closed", OrderFixture.STAFF);
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.REFUNDING);
+        assertThat(call().recordRefund(success(id, "4200000106", "_R3", 2800)).getOrderState())
+                .isEqualTo("REFUNDED");
+    }
+
+    @Test
+    void aClosedPartialRefundLeavesTheOrderCookingAndItsAmountCanBeAskedForAgain()
+            throws Exception {
+        UUID id = paidOrder("4200000107");
+        transitions.move(id, OrderState.ACCEPTED, OrderFixture.STAFF, "accepted");
+        transitions.move(id, OrderState.DISPATCHING, OrderFixture.STAFF, "");
+        transitions.move(id, OrderState.COOKING, OrderFixture.STAFF, "");
+        refunds.request(id, "staff-1", 1000, "one dish sold out", OrderFixture.STAFF);
+
+        RecordRefundResponse closed = call().recordRefund(closed(id, "4200000107", "_R1", 1000));
+
+        assertThat(closed.getOrderState()).isEqualTo("COOKING");
+        assertThat(closed.getRefundedFen()).isZero();
+        OrderRefunds.RefundOutcome again =
+                refunds.request(id, "staff-2", 3800, "customer left", OrderFixture.STAFF);
+        assertThat(again.move()).isNotNull();
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.REFUNDING);
+    }
+
+    @Test
+    void concurrentApprovalsOfTwoPartialRefundsThatTogetherTakeEverythingStopTheOrderOnce()
+            throws Exception {
+        for (int round = 0; round < 5; round++) {
+            UUID id = paidOrder("42000002" + round);
+            transitions.move(id, OrderState.ACCEPTED, OrderFixture.STAFF, "accepted");
+            OrderRefunds.RefundOutcome small =
+                    refunds.request(id, "diner-1", 1000, "one dish cold", OrderFixture.DINER);
+            OrderRefunds.RefundOutcome rest =
+                    refunds.request(id, "diner-2", 2800, "the rest cold", OrderFixture.DINER);
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<OrderRefunds.RefundOutcome>> approvals = new ArrayList<>();
+            for (UUID refundId : List.of(small.refundId(), rest.refundId())) {
+                approvals.add(
+                        pool.submit(
+                                () -> {
+                                    start.await();
+                                    return refunds.decide(
+                                            id, refundId, true, OrderFixture.STAFF, "");
+                                }));
+            }
+            start.countDown();
+            for (Future<OrderRefunds.RefundOutcome> approval : approvals) {
+                assertThat(approval.get(30, TimeUnit.SECONDS).refundState())
+                        .isEqualTo("PROCESSING");
+            }
+            pool.shutdown();
+
+            // Whichever committed second saw the other PROCESSING: together they take it all.
+            OrderView order = queries.get(id);
+            assertThat(order.state()).as("round " + round).isEqualTo(OrderState.REFUNDING);
+            assertThat(order.events()).filteredOn(e -> e.to() == OrderState.REFUNDING).hasSize(1);
+        }
     }
 
     @Test
@@ -216,6 +338,26 @@ class RecordRefundGrpcIT {
                 .setOutcome(RefundOutcome.REFUND_OUTCOME_SUCCESS)
                 .setSucceededAt(now())
                 .build();
+    }
+
+    private RecordRefundRequest closed(UUID id, String transactionId, String suffix, long fen) {
+        return success(id, transactionId, suffix, fen).toBuilder()
+                .setOutcome(RefundOutcome.REFUND_OUTCOME_CLOSED)
+                .clearSucceededAt()
+                .build();
+    }
+
+    private String outRefundNo(UUID refundId) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT out_refund_no FROM refunds WHERE refund_id = ?")) {
+            ps.setObject(1, refundId);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("refund " + refundId).isTrue();
+                return rs.getString(1);
+            }
+        }
     }
 
     private static Timestamp now() {

@@ -181,7 +181,7 @@ class RefundDispatchIT {
         await().atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertThat(payments.refundsOf(id)).hasSize(1));
         recordSuccess(id, payments.refundsOf(id).get(0), "4200000204");
-        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.PARTIALLY_REFUNDED);
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.ACCEPTED);
 
         refunds.request(id, "staff-1", 800, "drinks never came", OrderFixture.STAFF);
         await().atMost(Duration.ofSeconds(15))

@@ -211,6 +211,15 @@ class DinerOrderApiIT {
         refund(token, paid, key, Map.of("reason", "ordered twice"))
                 .statusCode(200)
                 .body("refundId", equalTo(refundId));
+        // Only staff add a refund to a REFUNDING order.
+        refund(token, paid, freshKey(), Map.of("refundFen", 100, "reason", "and the tea"))
+                .statusCode(403)
+                .body("reason", equalTo("NOT_ALLOWED"))
+                .body(
+                        "message",
+                        containsString(
+                                "only STAFF may add a further refund to a REFUNDING order, not"
+                                        + " DINER"));
 
         // While cooking: the request waits for staff approval and the order keeps cooking.
         UUID cooking = placeOne(store, token, "beef-noodles-l", 1);

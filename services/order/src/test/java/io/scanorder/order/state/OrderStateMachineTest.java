@@ -124,7 +124,44 @@ class OrderStateMachineTest {
                                 OrderStateMachine.check(
                                         ORDER, from, OrderState.REFUNDING, ActorKind.DINER))
                 .isInstanceOf(ActorNotAllowedException.class)
-                .hasMessageContaining("only STAFF may make this move (staff approve a refund)");
+                .hasMessageContaining(
+                        "only STAFF may make this move (staff approve a refund of everything"
+                                + " still paid");
+        OrderStateMachine.checkRefund(ORDER, from, ActorKind.STAFF);
+        assertThatThrownBy(() -> OrderStateMachine.checkRefund(ORDER, from, ActorKind.DINER))
+                .isInstanceOf(ActorNotAllowedException.class);
+    }
+
+    @Test
+    void onlyStaffAddARefundToAnOrderThatIsAlreadyRefunding() {
+        OrderStateMachine.checkRefund(ORDER, OrderState.REFUNDING, ActorKind.STAFF);
+        OrderStateMachine.checkRefund(ORDER, OrderState.PARTIALLY_REFUNDED, ActorKind.STAFF);
+        for (OrderState state : List.of(OrderState.REFUNDING, OrderState.PARTIALLY_REFUNDED)) {
+            for (ActorKind actor : List.of(ActorKind.DINER, ActorKind.SYSTEM)) {
+                assertThatThrownBy(() -> OrderStateMachine.checkRefund(ORDER, state, actor))
+                        .isInstanceOf(ActorNotAllowedException.class)
+                        .hasMessageStartingWith(
+                                "cannot move order " + ORDER + " from " + state + " to REFUNDING")
+                        .hasMessageContaining("not " + actor);
+            }
+        }
+        assertThatThrownBy(
+                        () ->
+                                OrderStateMachine.checkRefund(
+                                        ORDER, OrderState.REFUNDING, ActorKind.DINER))
+                .hasMessageContaining(
+                        "a refund of everything still paid is already in progress; only STAFF");
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = OrderState.class,
+            names = {"PENDING_PAYMENT", "SERVED", "COMPLETED", "REVIEWED", "REFUNDED", "CLOSED"})
+    void noOneStartsARefundWhereTheStateAllowsNone(OrderState from) {
+        for (ActorKind actor : ActorKind.values()) {
+            assertThatThrownBy(() -> OrderStateMachine.checkRefund(ORDER, from, actor))
+                    .isInstanceOf(IllegalTransitionException.class);
+        }
     }
 
     @Test
