@@ -8,6 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.scanorder.order.db.Transactions;
+import io.scanorder.order.state.Actor;
+import io.scanorder.order.state.ActorKind;
+import io.scanorder.order.state.MoveResult;
+import io.scanorder.order.state.OrderTransitions;
 import io.scanorder.proto.payment.v1.Payment;
 import io.scanorder.proto.payment.v1.QueryPaymentRequest;
 import io.scanorder.proto.payment.v1.RefundGoods;
@@ -63,6 +67,8 @@ public class RefundDispatcher {
 
     private final Transactions transactions;
     private final PaymentClient payments;
+    private final RefundRecorder recorder;
+    private final OrderTransitions transitions;
     private final Duration pollInterval;
     private final Duration retryInitial;
     private final Duration retryMax;
@@ -95,6 +101,8 @@ public class RefundDispatcher {
     public RefundDispatcher(
             Transactions transactions,
             PaymentClient payments,
+            RefundRecorder recorder,
+            OrderTransitions transitions,
             @ConfigProperty(
                             name = "scanorder.payment.refund-dispatch.poll-interval",
                             defaultValue = "PT2S")
@@ -116,6 +124,8 @@ public class RefundDispatcher {
             MeterRegistry registry) {
         this.transactions = transactions;
         this.payments = payments;
+        this.recorder = recorder;
+        this.transitions = transitions;
         this.pollInterval = pollInterval;
         this.retryInitial = retryInitial;
         this.retryMax = retryMax;
@@ -451,26 +461,47 @@ public class RefundDispatcher {
                 });
     }
 
+    /**
+     * Marks a refund the payment service refused for good FAILED and, in the same transaction,
+     * moves its order on as a refund WeChat closed without paying out would ({@link
+     * RefundRecorder#afterUnpaid}): a REFUNDING order whose last refund this was ends
+     * PARTIALLY_REFUNDED when part was refunded before.
+     */
     private void fail(Claimed r, String why) {
-        transactions.inTransaction(
-                "refund-dispatch-failed",
-                c -> {
-                    try (PreparedStatement ps =
-                            c.prepareStatement(
-                                    "UPDATE refunds SET state = 'FAILED', failure_reason = ?,"
-                                            + " next_dispatch_at = NULL WHERE refund_id = ?"
-                                            + " AND state = 'PROCESSING'")) {
-                        ps.setString(1, why);
-                        ps.setObject(2, r.refundId());
-                        return ps.executeUpdate();
-                    }
-                });
         LOG.errorf(
                 "refund %s of order %s (%d fen, store %s) FAILED and no money was moved: %s."
-                        + " The order keeps its state (REFUNDING if this refund took everything"
-                        + " still paid); check the payment in the WeChat Pay merchant platform"
-                        + " and have staff call RequestRefund as STAFF for the order again",
+                        + " Check the payment in the WeChat Pay merchant platform; to refund after"
+                        + " all, staff call RequestRefund as STAFF for the order again",
                 r.outRefundNo(), r.orderId(), r.refundFen(), r.storeCode(), why);
+        MoveResult move =
+                transactions.inTransaction(
+                        "refund-dispatch-failed",
+                        c -> {
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "UPDATE refunds SET state = 'FAILED',"
+                                                    + " failure_reason = ?, next_dispatch_at = NULL"
+                                                    + " WHERE refund_id = ? AND state ="
+                                                    + " 'PROCESSING'")) {
+                                ps.setString(1, why);
+                                ps.setObject(2, r.refundId());
+                                if (ps.executeUpdate() != 1) {
+                                    return null;
+                                }
+                            }
+                            return recorder.afterUnpaid(
+                                    c,
+                                    r.orderId(),
+                                    r.outRefundNo(),
+                                    r.refundFen(),
+                                    new Actor(
+                                            ActorKind.PAYMENT,
+                                            "payment-service-refusal:" + r.outRefundNo()),
+                                    "was refused by the payment service");
+                        });
+        if (move != null) {
+            transitions.afterCommit(move);
+        }
     }
 
     private static String shorten(String reason) {

@@ -229,24 +229,63 @@ public class RefundRecorder {
                     report.outRefundNo(), report.refundFen(), report.transactionId(), orderId);
             return new Outcome(new Recorded(orderId, state, true, order.refundedFen()), null);
         }
+        Actor actor = new Actor(ActorKind.PAYMENT, "wechatpay-refund:" + report.outRefundNo());
+        MoveResult move =
+                afterUnpaid(
+                        c,
+                        orderId,
+                        order,
+                        report.outRefundNo(),
+                        report.refundFen(),
+                        actor,
+                        "was closed by WeChat Pay without paying out");
+        return new Outcome(
+                new Recorded(orderId, move == null ? state : move.to(), true, order.refundedFen()),
+                move);
+    }
+
+    /**
+     * What a refund of the order's own payment that ended without paying out (closed by WeChat, or
+     * refused for good by the payment service) does to its order, in the transaction that marked it
+     * FAILED: a REFUNDING order whose last refund in progress this was ends PARTIALLY_REFUNDED if
+     * part of it was refunded before; with nothing refunded it stays REFUNDING and the log tells
+     * staff to request the refund again. Any other order keeps its state.
+     *
+     * @param how what happened to the refund, for the log, e.g. "was closed by WeChat Pay ..."
+     * @return the move made, or null
+     */
+    public MoveResult afterUnpaid(
+            Connection c, UUID orderId, String outRefundNo, long refundFen, Actor actor, String how)
+            throws SQLException {
+        return afterUnpaid(c, orderId, read(c, orderId), outRefundNo, refundFen, actor, how);
+    }
+
+    private MoveResult afterUnpaid(
+            Connection c,
+            UUID orderId,
+            OrderRow order,
+            String outRefundNo,
+            long refundFen,
+            Actor actor,
+            String how)
+            throws SQLException {
+        OrderState state = order.state();
         if (state != OrderState.REFUNDING) {
             LOG.warnf(
-                    "refund %s of order %s (%d fen) was closed by WeChat Pay without paying out;"
-                            + " the order stays %s. To refund it after all, staff call"
-                            + " RequestRefund for order %s again (its lines are free to refund"
-                            + " again)",
-                    report.outRefundNo(), orderId, report.refundFen(), state, orderId);
-            return new Outcome(new Recorded(orderId, state, true, order.refundedFen()), null);
+                    "refund %s of order %s (%d fen) %s; the order stays %s. To refund it after"
+                            + " all, staff call RequestRefund for order %s again (its lines are"
+                            + " free to refund again)",
+                    outRefundNo, orderId, refundFen, how, state, orderId);
+            return null;
         }
         if (stillProcessing(c, orderId)) {
             LOG.warnf(
-                    "refund %s of REFUNDING order %s (%d fen) was closed by WeChat Pay without"
-                            + " paying out; the order waits for its other refunds in progress",
-                    report.outRefundNo(), orderId, report.refundFen());
-            return new Outcome(new Recorded(orderId, state, true, order.refundedFen()), null);
+                    "refund %s of REFUNDING order %s (%d fen) %s; the order waits for its other"
+                            + " refunds in progress",
+                    outRefundNo, orderId, refundFen, how);
+            return null;
         }
         if (order.refundedFen() > 0) {
-            Actor actor = new Actor(ActorKind.PAYMENT, "wechatpay-refund:" + report.outRefundNo());
             MoveResult move =
                     transitions.moveIn(
                             c,
@@ -254,34 +293,35 @@ public class RefundRecorder {
                             OrderState.PARTIALLY_REFUNDED,
                             actor,
                             "refund "
-                                    + report.outRefundNo()
-                                    + " closed without paying out; refunded "
+                                    + outRefundNo
+                                    + (how.startsWith("was closed") ? " closed" : " refused")
+                                    + " without paying out; refunded "
                                     + order.refundedFen()
                                     + " of "
                                     + order.paidFen()
                                     + " fen");
             LOG.warnf(
-                    "refund %s of order %s (%d fen) was closed by WeChat Pay without paying out;"
-                            + " the order is PARTIALLY_REFUNDED with %d of %d fen refunded. To"
-                            + " refund the rest, staff call RequestRefund as STAFF for order %s"
-                            + " again (refund_fen %d)",
-                    report.outRefundNo(),
+                    "refund %s of order %s (%d fen) %s; the order is PARTIALLY_REFUNDED with %d"
+                            + " of %d fen refunded. To refund the rest, staff call RequestRefund"
+                            + " as STAFF for order %s again (refund_fen %d)",
+                    outRefundNo,
                     orderId,
-                    report.refundFen(),
+                    refundFen,
+                    how,
                     order.refundedFen(),
                     order.paidFen(),
                     orderId,
                     order.paidFen() - order.refundedFen());
-            return new Outcome(new Recorded(orderId, move.to(), true, order.refundedFen()), move);
+            return move;
         }
         LOG.errorf(
-                "refund %s of order %s (%d fen) was closed by WeChat Pay without paying out and"
-                        + " nothing of the order is refunded: the order stays REFUNDING and the"
-                        + " diner has not got the money back. Staff must call RequestRefund as"
-                        + " STAFF for order %s again (refund_fen %d, a new idempotency_key); the"
-                        + " order moves to REFUNDED once that refund is paid out",
-                report.outRefundNo(), orderId, report.refundFen(), orderId, order.paidFen());
-        return new Outcome(new Recorded(orderId, state, true, 0), null);
+                "refund %s of order %s (%d fen) %s and nothing of the order is refunded: the order"
+                        + " stays REFUNDING and the diner has not got the money back. Staff must"
+                        + " call RequestRefund as STAFF for order %s again (refund_fen %d, a new"
+                        + " idempotency_key); the order moves to REFUNDED once that refund is"
+                        + " paid out",
+                outRefundNo, orderId, refundFen, how, orderId, order.paidFen());
+        return null;
     }
 
     private static OrderRow read(Connection c, UUID orderId) throws SQLException {

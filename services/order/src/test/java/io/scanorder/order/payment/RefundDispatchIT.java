@@ -54,6 +54,7 @@ class RefundDispatchIT {
     @Inject RefundDispatcher dispatcher;
     @Inject Transactions transactions;
     @Inject PaymentClient paymentClient;
+    @Inject RefundRecorder recorder;
 
     private OrderFixture fixture;
     private OrderFixture.Store store;
@@ -99,6 +100,8 @@ class RefundDispatchIT {
                 new RefundDispatcher(
                         transactions,
                         paymentClient,
+                        recorder,
+                        transitions,
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(2),
@@ -162,6 +165,49 @@ class RefundDispatchIT {
         assertThat(dispatcher.dispatchDue()).isZero();
         assertThat(payments.refundsOf(id)).hasSize(1);
         assertThat(fixture.stateOf(id)).isEqualTo(OrderState.REFUNDING);
+    }
+
+    @Test
+    void aRefusedRefundOfTheRestAfterAPaidPartialOneEndsThePartlyRefundedOrder() throws Exception {
+        RecordingPaymentService payments = RecordingPaymentService.running();
+        UUID id = paidOrder("4200000205", 1);
+        transitions.move(id, OrderState.ACCEPTED, OrderFixture.STAFF, "");
+        refunds.request(id, "staff-1", 1000, "one dish was cold", OrderFixture.STAFF);
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(payments.refundsOf(id)).hasSize(1));
+        recordSuccess(id, payments.refundsOf(id).get(0), "4200000205");
+        assertThat(fixture.stateOf(id)).isEqualTo(OrderState.ACCEPTED);
+
+        // The payment service refuses the refund of the rest for good.
+        payments.refuseRefundsOf(TradeNumbers.outTradeNo(id, 1));
+        assertThat(
+                        refunds.request(id, "staff-2", 2800, "kitchen closed", OrderFixture.STAFF)
+                                .move()
+                                .to())
+                .isEqualTo(OrderState.REFUNDING);
+
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () ->
+                                assertThat(fixture.stateOf(id))
+                                        .isEqualTo(OrderState.PARTIALLY_REFUNDED));
+        assertThat(payments.refundsOf(id)).hasSize(2);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT actor_kind, actor_id, reason FROM order_events"
+                                        + " WHERE order_id = ? AND to_state = 'PARTIALLY_REFUNDED'")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("PAYMENT");
+                assertThat(rs.getString(2))
+                        .isEqualTo("payment-service-refusal:" + TradeNumbers.orderKey(id) + "_R2");
+                assertThat(rs.getString(3))
+                        .contains("refused without paying out")
+                        .contains("refunded 1000 of 3800 fen");
+            }
+        }
     }
 
     @Test
