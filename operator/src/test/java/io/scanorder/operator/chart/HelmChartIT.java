@@ -246,6 +246,8 @@ class HelmChartIT {
                         "ScanOrderPaymentNoticesStuck",
                         "ScanOrderRefundsNotSent",
                         "ScanOrderReconciliationMismatch",
+                        "ScanOrderRefundReconciliationMismatch",
+                        "ScanOrderRefundRefusedByPaymentService",
                         "ScanOrderOrderLatencyHigh");
         // The example's thresholds reach the rules.
         assertThat(alerts(objects))
@@ -263,7 +265,7 @@ class HelmChartIT {
         Set<String> anchors = anchors(Files.readString(OPERATIONS));
 
         List<Map<String, Object>> alerts = alerts(render(EXAMPLE_VALUES));
-        assertThat(alerts).hasSize(9);
+        assertThat(alerts).hasSize(11);
         for (Map<String, Object> alert : alerts) {
             @SuppressWarnings("unchecked")
             String runbook = ((Map<String, String>) alert.get("annotations")).get("runbook_url");
