@@ -101,13 +101,8 @@ class ItemRefundsIT {
         double sentBefore = dispatched("sent");
 
         OrderRefunds.RefundOutcome outcome =
-                refunds.request(
-                        id,
-                        "staff-tea",
-                        0,
-                        List.of(new OrderRefunds.LineRequest(line(id, "SKU-TEA"), 1)),
-                        "tea was never served",
-                        OrderFixture.STAFF);
+                refundLine(
+                        id, "staff-tea", "SKU-TEA", 1, "tea was never served", OrderFixture.STAFF);
 
         assertThat(outcome.refundState()).isEqualTo("PROCESSING");
         OrderView.Refund asked = queries.get(id).refunds().get(0);
@@ -331,13 +326,7 @@ class ItemRefundsIT {
         walk(id, OrderState.COOKING);
 
         OrderRefunds.RefundOutcome asked =
-                refunds.request(
-                        id,
-                        "diner-tea",
-                        0,
-                        List.of(new OrderRefunds.LineRequest(line(id, "SKU-TEA"), 1)),
-                        "tea was cold",
-                        OrderFixture.DINER);
+                refundLine(id, "diner-tea", "SKU-TEA", 1, "tea was cold", OrderFixture.DINER);
         assertThat(asked.refundState()).isEqualTo("AWAITING_APPROVAL");
         OrderRefunds.RefundOutcome approved =
                 refunds.decide(id, asked.refundId(), true, OrderFixture.STAFF, "");
@@ -373,21 +362,10 @@ class ItemRefundsIT {
         UUID id = paidTwoLineOrder("4200000307", 1);
         walk(id, OrderState.COOKING);
         OrderRefunds.RefundOutcome tea =
-                refunds.request(
-                        id,
-                        "diner-tea",
-                        0,
-                        List.of(new OrderRefunds.LineRequest(line(id, "SKU-TEA"), 1)),
-                        "tea was cold",
-                        OrderFixture.DINER);
+                refundLine(id, "diner-tea", "SKU-TEA", 1, "tea was cold", OrderFixture.DINER);
         OrderRefunds.RefundOutcome beef =
-                refunds.request(
-                        id,
-                        "diner-beef",
-                        0,
-                        List.of(new OrderRefunds.LineRequest(line(id, "SKU-BEEF-L"), 1)),
-                        "one bowl was cold",
-                        OrderFixture.DINER);
+                refundLine(
+                        id, "diner-beef", "SKU-BEEF-L", 1, "one bowl was cold", OrderFixture.DINER);
 
         refunds.decide(id, tea.refundId(), true, OrderFixture.STAFF, "");
         RefundRequest teaSent = sentRefund(payments, id, 2200);
@@ -416,23 +394,17 @@ class ItemRefundsIT {
         UUID id = paidTwoLineOrder("4200000308", 1);
         walk(id, OrderState.COOKING);
         OrderRefunds.RefundOutcome tea =
-                refunds.request(
-                        id,
-                        "staff-tea",
-                        0,
-                        List.of(new OrderRefunds.LineRequest(line(id, "SKU-TEA"), 1)),
-                        "tea spilt",
-                        OrderFixture.STAFF);
+                refundLine(id, "staff-tea", "SKU-TEA", 1, "tea spilt", OrderFixture.STAFF);
         assertThat(tea.move()).isNull();
         RefundRequest teaSent = sentRefund(payments, id, 2200);
 
         // Both bowls: with the tea still processing this takes everything paid.
         OrderRefunds.RefundOutcome rest =
-                refunds.request(
+                refundLine(
                         id,
                         "staff-beef",
-                        0,
-                        List.of(new OrderRefunds.LineRequest(line(id, "SKU-BEEF-L"), 2)),
+                        "SKU-BEEF-L",
+                        2,
                         "kitchen closed early",
                         OrderFixture.STAFF);
 
@@ -454,13 +426,7 @@ class ItemRefundsIT {
         RecordingPaymentService payments = RecordingPaymentService.running();
         UUID id = paidTwoLineOrder("4200000309", 1);
         walk(id, OrderState.READY);
-        refunds.request(
-                id,
-                "staff-tea",
-                0,
-                List.of(new OrderRefunds.LineRequest(line(id, "SKU-TEA"), 1)),
-                "no tea left",
-                OrderFixture.STAFF);
+        refundLine(id, "staff-tea", "SKU-TEA", 1, "no tea left", OrderFixture.STAFF);
         transitions.move(id, OrderState.SERVED, OrderFixture.STAFF, "");
         assertThatThrownBy(
                         () -> refunds.request(id, "staff-beef", 1900, "cold", OrderFixture.STAFF))
@@ -616,5 +582,17 @@ class ItemRefundsIT {
 
     private static Timestamp now() {
         return Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000).build();
+    }
+
+    /** Requests a single-item refund of {@code quantity} of the order's line of {@code sku}. */
+    private OrderRefunds.RefundOutcome refundLine(
+            UUID id, String key, String sku, int quantity, String reason, Actor actor) {
+        return refunds.request(
+                id,
+                key,
+                0,
+                List.of(new OrderRefunds.LineRequest(line(id, sku), quantity)),
+                reason,
+                actor);
     }
 }
