@@ -36,6 +36,13 @@ public final class PahoTransport implements Transport {
     private final MqttAsyncClient client;
     private final Map<DeviceChannel, MessageHandler> handlers = new ConcurrentHashMap<>();
 
+    /**
+     * How long a message that arrives before its channel's handler is registered waits for it. With
+     * a persistent session the broker delivers queued messages right after CONNACK, before the
+     * application has subscribed; acknowledging them unhandled would lose them.
+     */
+    static final long HANDLER_WAIT_MS = 10_000;
+
     public PahoTransport(AgentConfig config) {
         this.config = config;
         try {
@@ -112,7 +119,10 @@ public final class PahoTransport implements Transport {
             throw new IllegalArgumentException(
                     "channel " + channel.level() + " is written by the device, not the server");
         }
-        handlers.put(channel, handler);
+        synchronized (handlers) {
+            handlers.put(channel, handler);
+            handlers.notifyAll();
+        }
         if (client.isConnected()) {
             try {
                 IMqttToken token =
@@ -306,23 +316,61 @@ public final class PahoTransport implements Transport {
         }
 
         @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            for (Map.Entry<DeviceChannel, MessageHandler> e : handlers.entrySet()) {
-                if (topic(e.getKey()).equals(topic)) {
-                    try {
-                        e.getValue().onMessage(e.getKey(), message.getPayload());
-                    } catch (RuntimeException failure) {
-                        // Paho drops the connection when a callback throws: one bad message must
-                        // not take the device offline, so log it and carry on.
-                        LOG.log(
-                                Level.ERROR,
-                                "handler for " + topic + " failed on a message; dropped it",
-                                failure);
-                    }
-                    return;
+        public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+            DeviceChannel channel = null;
+            for (DeviceChannel c : DeviceChannel.values()) {
+                if (!c.outgoing() && topic(c).equals(topic)) {
+                    channel = c;
                 }
             }
-            LOG.log(Level.WARNING, "message on unexpected topic " + topic);
+            if (channel == null) {
+                LOG.log(Level.WARNING, "message on unexpected topic " + topic + "; dropped it");
+                return;
+            }
+            MessageHandler handler = awaitHandler(channel);
+            if (handler == null) {
+                LOG.log(
+                        Level.WARNING,
+                        "message on "
+                                + topic
+                                + " dropped: this application does not handle that channel (no"
+                                + " handler after "
+                                + HANDLER_WAIT_MS
+                                + " ms; a subscription left in the device's session from an"
+                                + " earlier role?)");
+                return;
+            }
+            try {
+                handler.onMessage(channel, message.getPayload());
+            } catch (RuntimeException failure) {
+                // Paho drops the connection when a callback throws: one bad message must not take
+                // the device offline, so log it and carry on.
+                LOG.log(
+                        Level.ERROR,
+                        "handler for " + topic + " failed on a message; dropped it",
+                        failure);
+            }
+        }
+
+        /**
+         * The channel's handler, waiting up to {@link #HANDLER_WAIT_MS} for the application to
+         * register it, or null. Paho acknowledges a message only when this callback returns, so a
+         * queued ticket that arrives between CONNACK and the subscription is held, not lost.
+         */
+        private MessageHandler awaitHandler(DeviceChannel channel) throws InterruptedException {
+            long deadline = System.nanoTime() + HANDLER_WAIT_MS * 1_000_000;
+            synchronized (handlers) {
+                MessageHandler handler = handlers.get(channel);
+                while (handler == null) {
+                    long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+                    if (leftMs <= 0) {
+                        return null;
+                    }
+                    handlers.wait(leftMs);
+                    handler = handlers.get(channel);
+                }
+                return handler;
+            }
         }
 
         @Override

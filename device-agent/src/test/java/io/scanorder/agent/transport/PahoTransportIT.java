@@ -155,6 +155,38 @@ class PahoTransportIT {
     }
 
     @Test
+    void ticketsQueuedInThePersistentSessionWaitForTheirHandlerInsteadOfBeingDropped()
+            throws Exception {
+        AgentConfig config = config("it-printer-5", "right-it-printer-5", broker.uri());
+        PahoTransport before = new PahoTransport(config);
+        before.connect();
+        before.subscribe(DeviceChannel.TICKETS, (channel, payload) -> {});
+        before.close(); // clean disconnect: the broker keeps the session and queues for it
+        try (MqttServiceClient service =
+                new MqttServiceClient(broker, "agent-it-service", "svc-pw")) {
+            for (String ticket : List.of("queued-1", "queued-2")) {
+                service.publish(
+                        DeviceChannel.TICKETS.topic(STORE, "it-printer-5"),
+                        ticket.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        PahoTransport after = new PahoTransport(config);
+        cleanup.add(0, after);
+        // The broker delivers the queued tickets right after CONNACK, before the application has
+        // registered its handler (as AgentApplication.start does: connect, then subscribe).
+        after.connect();
+        Thread.sleep(1_000);
+        List<String> received = new CopyOnWriteArrayList<>();
+        after.subscribe(
+                DeviceChannel.TICKETS,
+                (channel, payload) -> received.add(new String(payload, StandardCharsets.UTF_8)));
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(received).containsExactly("queued-1", "queued-2"));
+    }
+
+    @Test
     void wrongPasswordIsReportedWithTheBrokersReasonCode() {
         AgentConfig config = config("it-tablet-4", "wrong", broker.uri());
         PahoTransport transport = new PahoTransport(config);
