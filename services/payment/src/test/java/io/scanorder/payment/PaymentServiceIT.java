@@ -25,6 +25,7 @@ import io.scanorder.proto.payment.v1.RefundRequest;
 import io.scanorder.proto.payment.v1.RefundResult;
 import io.scanorder.proto.payment.v1.RefundStatus;
 import io.scanorder.wechatsim.WeChatSimulator;
+import io.scanorder.wechatsim.pay.PayOutcome;
 import io.scanorder.wechatsim.pay.TradeState;
 import io.scanorder.wechatsim.pay.notify.Delivery;
 import io.scanorder.wechatsim.pay.notify.DeliveryControls.ReleaseOrder;
@@ -178,6 +179,47 @@ class PaymentServiceIT {
         assertThat(payment.getPayerTotalFen()).isEqualTo(990);
         assertThat(payment.hasPaidAt()).isTrue();
         assertThat(state(outTradeNo)).isEqualTo(PaymentState.SUCCESS);
+    }
+
+    @Test
+    void aFailedPaymentIsLearnedByQueryIsNeverRefundedNorToldToTheOrderServiceAndCanBeClosed() {
+        String order = newOrder();
+        String outTradeNo = order + "_1";
+        payments().prepay(prepayRequest(outTradeNo, 1_250));
+        wechat.pay().pay(MCH, outTradeNo, PayOutcome.PAYERROR);
+
+        // WeChat sends no notification for a failed payment: the query finds it.
+        Payment payment = payments().queryPayment(query(outTradeNo));
+
+        assertThat(payment.getState())
+                .isEqualTo(io.scanorder.proto.payment.v1.PaymentState.PAYMENT_STATE_PAY_ERROR);
+        assertThat(payment.hasPaidAt()).isFalse();
+        assertThat(state(outTradeNo)).isEqualTo(PaymentState.PAY_ERROR);
+        // Nothing was paid, so nothing can be refunded, even with the order service's approval.
+        assertThat(
+                        grpcError(
+                                () ->
+                                        payments()
+                                                .refund(
+                                                        refundRequest(
+                                                                outTradeNo, order + "_R1", 1_250))))
+                .satisfies(
+                        e ->
+                                expect(
+                                        e,
+                                        Status.Code.FAILED_PRECONDITION,
+                                        "only paid payments can be refunded"));
+        assertThat(wechat.pay().refunds()).noneMatch(r -> r.outTradeNo().equals(outTradeNo));
+        // The order service is told of paid payments only: the order stays unpaid there.
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> PaymentInfrastructure.orderService().callsFor(outTradeNo).isEmpty());
+        // The failed trade is closed at WeChat, so the diner pays with a new attempt.
+        Payment closed = payments().closePayment(close(outTradeNo));
+        assertThat(closed.getState())
+                .isEqualTo(io.scanorder.proto.payment.v1.PaymentState.PAYMENT_STATE_CLOSED);
+        assertThat(wechat.pay().trade(MCH, outTradeNo).orElseThrow().state())
+                .isEqualTo(TradeState.CLOSED);
     }
 
     @Test

@@ -114,7 +114,7 @@ public final class RecordingOrderService implements AutoCloseable {
     }
 
     /** Puts or replaces the order GetOrder answers for its order_id. */
-    public void putOrder(Order order) {
+    public synchronized void putOrder(Order order) {
         orders.put(order.getOrderId(), order);
     }
 
@@ -134,7 +134,7 @@ public final class RecordingOrderService implements AutoCloseable {
      * paid {@code request.total_fen}, accepted a minute ago and COOKING; its lines are the
      * request's goods. Returns the request, so a test can write {@code refund(approve(id, r))}.
      */
-    public RefundRequest approve(String orderId, RefundRequest request) {
+    public synchronized RefundRequest approve(String orderId, RefundRequest request) {
         Instant now = Instant.now();
         Order existing = orders.get(orderId);
         Order.Builder order =
