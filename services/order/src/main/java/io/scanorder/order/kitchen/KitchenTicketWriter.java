@@ -22,10 +22,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Splits an order's lines by kitchen station when it is ACCEPTED: one {@code kitchen_tickets} row
- * per station and one {@code outbox} row per ticket, in the acceptance transaction, so a ticket
- * exists exactly when the acceptance committed. The dispatcher routes (chooses the device) and
- * publishes the outbox rows; the acceptance reads no device row.
+ * Splits an order's lines by kitchen station when it is ACCEPTED, less what single-item refunds
+ * before acceptance took back: one {@code kitchen_tickets} row per station and one {@code outbox}
+ * row per ticket, in the acceptance transaction, so a ticket exists exactly when the acceptance
+ * committed. The dispatcher routes (chooses the device) and publishes the outbox rows; the
+ * acceptance reads no device row.
  */
 @ApplicationScoped
 @Unremovable
@@ -66,11 +67,21 @@ public class KitchenTicketWriter implements OrderMoveListener {
         Menu menu = null;
         try (PreparedStatement ps =
                 c.prepareStatement(
-                        "SELECT station, name, quantity, spec, note, sku_code FROM order_lines"
-                                + " WHERE order_id = ? ORDER BY line_no")) {
+                        // What is left of each line after its refunds (a line refunded before
+                        // acceptance is not cooked); refunds that failed or were declined take
+                        // nothing, as when refunds are priced.
+                        "SELECT l.station, l.name, l.quantity - COALESCE((SELECT"
+                                + " sum(rl.quantity) FROM refund_lines rl JOIN refunds r"
+                                + " ON r.refund_id = rl.refund_id WHERE rl.order_line_id ="
+                                + " l.line_id AND r.state NOT IN ('FAILED', 'DECLINED')), 0),"
+                                + " l.spec, l.note, l.sku_code FROM order_lines l"
+                                + " WHERE l.order_id = ? ORDER BY l.line_no")) {
             ps.setObject(1, orderId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (rs.getInt(3) < 1) {
+                        continue;
+                    }
                     String station = rs.getString(1);
                     TicketPayload.Line line =
                             new TicketPayload.Line(

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.Counter;
@@ -37,7 +39,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -386,6 +390,54 @@ class ItemRefundsIT {
         assertThat(fixture.stateOf(id)).isEqualTo(OrderState.COOKING);
         assertThat(queries.get(id).refundedFen()).isEqualTo(2200 + 1900);
         assertThat(transitions.move(id, OrderState.READY, KITCHEN, "bumped").changed()).isTrue();
+    }
+
+    @Test
+    void linesRefundedBeforeAcceptanceAreLeftOffTheKitchenTickets() throws Exception {
+        RecordingPaymentService.running();
+        UUID id = paidTwoLineOrder("4200000309", 1);
+        // Staff take back the tea and one of the two bowls before accepting: partial, no move.
+        assertThat(
+                        refundLine(
+                                        id,
+                                        "staff-tea",
+                                        "SKU-TEA",
+                                        1,
+                                        "tea machine broken",
+                                        OrderFixture.STAFF)
+                                .move())
+                .isNull();
+        assertThat(
+                        refundLine(
+                                        id,
+                                        "staff-beef",
+                                        "SKU-BEEF-L",
+                                        1,
+                                        "one bowl only",
+                                        OrderFixture.STAFF)
+                                .move())
+                .isNull();
+
+        transitions.move(id, OrderState.ACCEPTED, OrderFixture.STAFF, "go");
+
+        Map<String, JsonNode> tickets = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT station, content FROM kitchen_tickets WHERE order_id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tickets.put(rs.getString(1), new ObjectMapper().readTree(rs.getString(2)));
+                }
+            }
+        }
+        // The bar has nothing left to make; the kitchen cooks one bowl.
+        assertThat(tickets).containsOnlyKeys("hot");
+        assertThat(tickets.get("hot").path("lines")).hasSize(1);
+        assertThat(tickets.get("hot").path("lines").get(0).path("name").asText())
+                .isEqualTo("Beef noodles");
+        assertThat(tickets.get("hot").path("lines").get(0).path("qty").asInt()).isEqualTo(1);
     }
 
     @Test
