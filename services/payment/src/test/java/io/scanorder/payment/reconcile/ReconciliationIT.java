@@ -98,12 +98,7 @@ class ReconciliationIT {
                         Instant.now()));
         String today = LocalDate.now(Reconciler.CHINA).toString();
 
-        ReconciliationReport report =
-                call().reconcileBill(
-                                ReconcileBillRequest.newBuilder()
-                                        .setStoreCode("001")
-                                        .setBillDate(today)
-                                        .build());
+        ReconciliationReport report = reconcile(today);
 
         assertThat(report.getBillDate()).isEqualTo(today);
         assertThat(report.getMatchedCount()).isGreaterThanOrEqualTo(1);
@@ -144,12 +139,7 @@ class ReconciliationIT {
         assertThat(gauge("missing_here")).isEqualTo(report.getMissingHereCount());
         assertThat(gauge("missing_at_wechat")).isEqualTo(report.getMissingAtWechatCount());
 
-        ReconciliationReport stored =
-                call().getReconciliationReport(
-                                GetReconciliationReportRequest.newBuilder()
-                                        .setStoreCode("001")
-                                        .setBillDate(today)
-                                        .build());
+        ReconciliationReport stored = storedReport(today);
         assertThat(stored.getRunId()).isEqualTo(report.getRunId());
         assertThat(stored.getDifferencesList())
                 .containsExactlyInAnyOrderElementsOf(report.getDifferencesList());
@@ -179,12 +169,7 @@ class ReconciliationIT {
                 unknownTrade);
         String today = LocalDate.now(Reconciler.CHINA).toString();
 
-        ReconciliationReport report =
-                call().reconcileBill(
-                                ReconcileBillRequest.newBuilder()
-                                        .setStoreCode("001")
-                                        .setBillDate(today)
-                                        .build());
+        ReconciliationReport report = reconcile(today);
 
         assertThat(report.getMatchedRefundCount()).isGreaterThanOrEqualTo(1);
         assertThat(report.getRefundDifferencesList())
@@ -235,12 +220,7 @@ class ReconciliationIT {
                                     .count());
         }
 
-        ReconciliationReport stored =
-                call().getReconciliationReport(
-                                GetReconciliationReportRequest.newBuilder()
-                                        .setStoreCode("001")
-                                        .setBillDate(today)
-                                        .build());
+        ReconciliationReport stored = storedReport(today);
         assertThat(stored.getMatchedRefundCount()).isEqualTo(report.getMatchedRefundCount());
         assertThat(stored.getRefundDifferencesList())
                 .containsExactlyInAnyOrderElementsOf(report.getRefundDifferencesList());
@@ -251,36 +231,16 @@ class ReconciliationIT {
         StatusRuntimeException future =
                 catchThrowableOfType(
                         StatusRuntimeException.class,
-                        () ->
-                                call().reconcileBill(
-                                                ReconcileBillRequest.newBuilder()
-                                                        .setStoreCode("001")
-                                                        .setBillDate(
-                                                                LocalDate.now(Reconciler.CHINA)
-                                                                        .plusDays(2)
-                                                                        .toString())
-                                                        .build()));
+                        () -> reconcile(LocalDate.now(Reconciler.CHINA).plusDays(2).toString()));
         assertThat(future.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(future.getStatus().getDescription()).contains("in the future");
         StatusRuntimeException malformed =
                 catchThrowableOfType(
-                        StatusRuntimeException.class,
-                        () ->
-                                call().getReconciliationReport(
-                                                GetReconciliationReportRequest.newBuilder()
-                                                        .setStoreCode("001")
-                                                        .setBillDate("26/11/2026")
-                                                        .build()));
+                        StatusRuntimeException.class, () -> storedReport("26/11/2026"));
         assertThat(malformed.getStatus().getDescription()).contains("bill_date");
         StatusRuntimeException never =
                 catchThrowableOfType(
-                        StatusRuntimeException.class,
-                        () ->
-                                call().getReconciliationReport(
-                                                GetReconciliationReportRequest.newBuilder()
-                                                        .setStoreCode("001")
-                                                        .setBillDate("2020-01-01")
-                                                        .build()));
+                        StatusRuntimeException.class, () -> storedReport("2020-01-01"));
         assertThat(never.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     }
 
@@ -370,6 +330,24 @@ class ReconciliationIT {
                 .tag("kind", kind)
                 .gauge()
                 .value();
+    }
+
+    /** Runs {@code ReconcileBill} for store 001 and a bill date. */
+    private ReconciliationReport reconcile(String billDate) {
+        return call().reconcileBill(
+                        ReconcileBillRequest.newBuilder()
+                                .setStoreCode("001")
+                                .setBillDate(billDate)
+                                .build());
+    }
+
+    /** The latest report of store 001 for a bill date ({@code GetReconciliationReport}). */
+    private ReconciliationReport storedReport(String billDate) {
+        return call().getReconciliationReport(
+                        GetReconciliationReportRequest.newBuilder()
+                                .setStoreCode("001")
+                                .setBillDate(billDate)
+                                .build());
     }
 
     private PaymentServiceGrpc.PaymentServiceBlockingStub call() {
